@@ -1,0 +1,98 @@
+"""The composition root: builds every part from one Settings, and nothing else does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+from adapters.database import make_engine, metadata
+from adapters.live import LiveProjections
+from adapters.metrics import Metrics
+from adapters.schema import check_schema_version
+from adapters.settings import Settings
+from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
+from adapters.tokens import TokenStore
+from adapters.views import SqlViewStore, ViewDeliveryLocator
+from domain.distribution.service import DistributionService
+from domain.ids import IdentityHasher
+from domain.ledger import Ledger
+from projections import distribution
+from projections.ports import Projection
+from projections.runner import Runner
+
+PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION,)
+
+
+class StoreUnavailableError(RuntimeError):
+    """The database cannot be reached or prepared; the message says which and why."""
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    ledger: Ledger
+    views: SqlViewStore
+    runner: Runner
+    live: LiveProjections
+    tokens: TokenStore
+    metrics: Metrics
+    distribution: DistributionService
+
+    def close(self) -> None:
+        self.live.stop()
+        self.ledger.close()
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
+    """Build the application; ``overrides`` replace settings fields (tests use this)."""
+    settings = (
+        (settings or Settings()).model_copy(update=overrides)
+        if overrides
+        else (settings or Settings())
+    )
+    engine = make_engine(settings)
+    _prepare(engine, settings)
+    ledger = Ledger(env=ledger_env(settings))
+    views = SqlViewStore(engine)
+    runner = Runner(LedgerEventSource(ledger), views, PROJECTIONS, settings.projection_batch_size)
+    live = LiveProjections(runner, settings.projection_poll_seconds)
+    metrics = Metrics()
+    ledger.subscribe(live.on_saved)
+    ledger.subscribe(metrics.count_appended)
+    metrics.watch_lag(runner.lag)
+    service = DistributionService(
+        ledger,
+        IdentityHasher(settings.identity_secret()),
+        SqlStreamIndex(engine, settings),
+        ViewDeliveryLocator(views, runner.catch_up),
+    )
+    return Container(
+        settings, engine, ledger, views, runner, live, TokenStore(engine), metrics, service
+    )
+
+
+def _prepare(engine: Engine, settings: Settings) -> None:
+    where = "the SQLite file" if settings.is_sqlite else "PostgreSQL"
+    try:
+        with engine.begin() as conn:
+            if not settings.is_sqlite:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"'))
+        metadata.create_all(engine)
+        check_schema_version(engine)
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise StoreUnavailableError(
+            f"cannot open {where} ({_safe_url(settings)}): {reason}"
+        ) from None
+
+
+def _safe_url(settings: Settings) -> str:
+    if settings.is_sqlite:
+        return str(settings.sqlite_path)
+    head, _, tail = settings.database_url.rpartition("@")
+    return f"{head.split('://')[0]}://***@{tail}" if head else settings.database_url

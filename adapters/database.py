@@ -1,0 +1,91 @@
+"""SQLAlchemy engine and the read-model tables, in the same database as the events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+
+from adapters.settings import Settings
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+view_counts = Table(
+    "view_counts",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("scope", String(80), primary_key=True),
+    Column("dimension", String(40), primary_key=True),
+    Column("member", String(120), primary_key=True),
+    Column("measure", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+view_labels = Table(
+    "view_labels",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("scope", String(80), primary_key=True),
+    Column("dimension", String(40), primary_key=True),
+    Column("member", String(120), primary_key=True),
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+view_positions = Table(
+    "view_positions",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+schema_versions = Table(
+    "tadamon_schema",
+    metadata,
+    Column("component", String(40), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+
+def make_engine(settings: Settings) -> Engine:
+    if settings.is_sqlite:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            f"sqlite:///{settings.sqlite_path}",
+            connect_args={"timeout": 30, "check_same_thread": False},
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    url = settings.database_url.split("://", 1)[1]
+    options = (
+        f"-csearch_path={settings.database_schema} "
+        f"-cstatement_timeout={settings.statement_timeout_ms}"
+    )
+    return create_engine(
+        f"postgresql+psycopg://{url}",
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_size * 2,
+        pool_pre_ping=True,
+        connect_args={"options": options, "connect_timeout": 5},
+    )
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

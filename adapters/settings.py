@@ -1,0 +1,72 @@
+"""The one place configuration is read: environment variables prefixed TADAMON_."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_MARKER = "change-me"  # noqa: S105 - a placeholder to refuse, not a secret
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TADAMON_", env_file=None, extra="forbid")
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = Field(
+        "sqlite:///./var/tadamon.db", description="sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
+    )
+    database_schema: str = Field("public", description="PostgreSQL schema for all tables")
+    statement_timeout_ms: int = Field(30_000, ge=100)
+    pool_size: int = Field(5, ge=1)
+    secrets_dir: Path = Field(
+        Path("./var/secrets"), description="where development secrets are generated"
+    )
+    hash_secret: SecretStr | None = Field(None, description="HMAC key for household identities")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    run_projections: bool = Field(True, description="run the projection runner in the API")
+    projection_batch_size: int = Field(2000, ge=1, le=50_000)
+    projection_poll_seconds: float = Field(0.5, gt=0)
+    visibility_wait_seconds: float = Field(5.0, ge=0)
+    admin_token_file: Path = Path("./var/admin-token")
+    log_level: str = "INFO"
+    max_body_bytes: int = Field(5_000_000, ge=1024)
+
+    @model_validator(mode="after")
+    def _check_database_url(self) -> Settings:
+        scheme = urlsplit(self.database_url).scheme
+        if scheme not in ("sqlite", "postgresql", "postgres", "postgresql+psycopg"):
+            raise ValueError("database_url must start with sqlite:/// or postgresql://")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(unquote(self.database_url.split("sqlite:///", 1)[1]))
+
+    def identity_secret(self) -> bytes:
+        """The HMAC key: from settings, else a generated development key kept under secrets_dir."""
+        if self.hash_secret is not None:
+            value = self.hash_secret.get_secret_value()
+            if self.environment == "production" and DEFAULT_SECRET_MARKER in value:
+                raise ValueError("TADAMON_HASH_SECRET still holds a placeholder in production")
+            return value.encode()
+        if self.environment == "production":
+            raise ValueError("TADAMON_HASH_SECRET must be set in production")
+        return _generated_secret(self.secrets_dir / "hash_secret")
+
+
+def _generated_secret(path: Path) -> bytes:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()

@@ -1,0 +1,90 @@
+"""The event store (eventsourcing on SQLite or PostgreSQL) and its query helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from sqlalchemy import Engine, bindparam, text
+
+from adapters.settings import Settings
+from domain.ledger import Ledger
+from projections.ports import Positioned
+
+PARAMS_PER_QUERY = 900
+
+
+def ledger_env(settings: Settings) -> dict[str, str]:
+    """Translate our one database URL into the library's persistence settings."""
+    if settings.is_sqlite:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.sqlite_path),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+    url = urlsplit(settings.database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.path.lstrip("/"),
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+        "POSTGRES_SCHEMA": settings.database_schema,
+        "POSTGRES_POOL_SIZE": str(settings.pool_size),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_LOCK_TIMEOUT": str(max(1, settings.statement_timeout_ms // 1000)),
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
+    }
+
+
+def events_table(settings: Settings) -> str:
+    if settings.is_sqlite:
+        return "stored_events"
+    return f'"{settings.database_schema}"."{Ledger.name.lower()}_events"'
+
+
+class SqlStreamIndex:
+    """Which streams exist, one query per few hundred ids (the batch de-duplication step)."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.sqlite = settings.is_sqlite
+        self.query = text(
+            # The table name comes from settings validated at start, never from a request.
+            f"SELECT DISTINCT originator_id FROM {events_table(settings)} "  # noqa: S608
+            "WHERE originator_id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+
+    def existing(self, ids: Collection[UUID]) -> set[UUID]:
+        found: set[UUID] = set()
+        wanted = list(ids)
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), PARAMS_PER_QUERY):
+                chunk = wanted[start : start + PARAMS_PER_QUERY]
+                keys = [i.hex for i in chunk] if self.sqlite else chunk
+                found.update(UUID(str(row[0])) for row in conn.execute(self.query, {"ids": keys}))
+        return found
+
+
+class LedgerEventSource:
+    """The ledger's notification log as an event source for the runners."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def read(self, after: int, limit: int) -> Sequence[Positioned]:
+        notifications = self.ledger.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False
+        )
+        to_event = self.ledger.mapper.to_domain_event
+        out = []
+        for notification in notifications:
+            event = to_event(notification)
+            out.append(Positioned(notification.id, event, event.timestamp))  # type: ignore[attr-defined]
+        return out
+
+    def head(self) -> int:
+        return self.ledger.recorder.max_notification_id() or 0

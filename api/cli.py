@@ -1,0 +1,89 @@
+"""The `tadamon` command line: serve, tokens, and the operator's other tools."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from adapters.bootstrap import Container, StoreUnavailableError, bootstrap
+from adapters.settings import Settings
+from domain.actors import Role
+
+app = typer.Typer(help="Tadamon: event-sourced operations ledger.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
+
+
+def _container() -> Container:
+    try:
+        return bootstrap(Settings())
+    except (StoreUnavailableError, ValueError) as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+def ensure_admin_token(container: Container) -> str | None:
+    """On first start, make an admin token, print it once and keep it for the walkthrough."""
+    if container.tokens.has_admin():
+        return None
+    issued = container.tokens.create(Role.ADMIN, label="first start")
+    path = container.settings.admin_token_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(issued.token + "\n")
+    path.chmod(0o600)
+    return issued.token
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port")] = None,
+) -> None:
+    """Start the HTTP API with the projections running in-process."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.logs import configure_logging
+
+    container = _container()
+    configure_logging(container.settings.log_level)
+    token = ensure_admin_token(container)
+    if token:
+        typer.echo(f"admin token (also saved to {container.settings.admin_token_file}): {token}")
+    uvicorn.run(
+        create_app(container),
+        host=host or container.settings.host,
+        port=port or container.settings.port,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@tokens_app.command("create")
+def tokens_create(
+    role: Annotated[Role, typer.Option(help="admin, committee, site, donations or auditor")],
+    committee: Annotated[str | None, typer.Option(help="committee code (committee role)")] = None,
+    site: Annotated[str | None, typer.Option(help="reception site code (site role)")] = None,
+    label: Annotated[str, typer.Option(help="who the token is for")] = "",
+) -> None:
+    """Print a new bearer token; only its SHA-256 digest is stored."""
+    container = _container()
+    try:
+        issued = container.tokens.create(role, committee or site, label)
+    except ValueError as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    typer.echo(issued.token)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: Annotated[str, typer.Argument(help="the token's id")]) -> None:
+    """Revoke a token by its id (shown in events as role@scope#id)."""
+    if not _container().tokens.revoke(token_id):
+        typer.secho(f"error: no token with id {token_id}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,239 @@
+"""Distribution routes: schema in, command to the service, schema out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.deps import ActorDep, ContainerDep, VisibilityDep
+from api.schemas.common import CommandPublic, centimes, mad
+from api.schemas.distribution import (
+    CampaignCreate,
+    CampaignPublic,
+    CampaignTotalsPublic,
+    ClosureCreate,
+    CommitteeCreate,
+    DeliveryBatchCreate,
+    DeliveryBatchPublic,
+    DeliveryResultPublic,
+    QuotaCreate,
+    ReversalCreate,
+    StockCreate,
+)
+from domain.distribution.commands import (
+    DispatchKits,
+    ItemStatus,
+    LaunchCampaign,
+    Outcome,
+    RecordDelivery,
+    RegisterCommittee,
+)
+from projections.distribution import VIEW
+from projections.distribution_report import campaign_totals
+
+router = APIRouter(prefix="/v1/campaigns", tags=["distribution"])
+
+
+def _answer(
+    outcome: Outcome,
+    visibility: VisibilityDep,
+    response: Response,
+    created_status: int = status.HTTP_201_CREATED,
+) -> CommandPublic:
+    response.status_code = created_status if outcome.created else status.HTTP_200_OK
+    return CommandPublic(
+        status="recorded" if outcome.created else "unchanged",
+        position=outcome.position,
+        visible=visibility.of(outcome.position),
+    )
+
+
+@router.post("", status_code=201, response_model=CommandPublic)
+def launch_campaign(
+    body: CampaignCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Launch a distribution campaign (dates, target households, budget, kit contents)."""
+    outcome = container.distribution.launch_campaign(
+        LaunchCampaign(
+            slug=body.slug,
+            name=body.name,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+            target_households=body.target_households,
+            budget_centimes=centimes(body.budget_mad),
+            kit_contents=[item.model_dump(mode="json") for item in body.kit_contents],
+        ),
+        actor,
+    )
+    return _answer(outcome, visibility, response)
+
+
+@router.get("/{campaign}", response_model=CampaignPublic)
+def get_campaign(campaign: str, container: ContainerDep, actor: ActorDep) -> CampaignPublic:
+    """Show a campaign as its own events define it now."""
+    found = container.distribution.campaign(campaign)
+    return CampaignPublic(
+        slug=found.slug,
+        name=found.name,
+        starts_on=found.starts_on,
+        ends_on=found.ends_on,
+        target_households=found.target_households,
+        budget_mad=mad(found.budget_centimes),
+        kit_contents=found.kit_contents,
+        quotas=dict(sorted(found.quotas.items())),
+        closed=found.closed,
+    )
+
+
+@router.put("/{campaign}/quotas/{province}", response_model=CommandPublic)
+def set_quota(
+    campaign: str,
+    province: str,
+    body: QuotaCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Set how many households a province may serve in the campaign."""
+    outcome = container.distribution.set_quota(campaign, province, body.households, actor)
+    return _answer(outcome, visibility, response, status.HTTP_200_OK)
+
+
+@router.post("/{campaign}/committees", status_code=201, response_model=CommandPublic)
+def register_committee(
+    campaign: str,
+    body: CommitteeCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Register a local committee in a province (and commune) for the campaign."""
+    outcome = container.distribution.register_committee(
+        campaign,
+        RegisterCommittee(
+            code=body.code, name=body.name, province=body.province, commune=body.commune
+        ),
+        actor,
+    )
+    return _answer(outcome, visibility, response)
+
+
+@router.post(
+    "/{campaign}/committees/{committee}/stock", status_code=201, response_model=CommandPublic
+)
+def receive_stock(
+    campaign: str,
+    committee: str,
+    body: StockCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Record kits dispatched to a committee, within its province's quota."""
+    outcome = container.distribution.dispatch_kits(
+        campaign,
+        DispatchKits(committee=committee, quantity=body.quantity, reference=body.reference),
+        actor,
+    )
+    return _answer(outcome, visibility, response)
+
+
+@router.post("/{campaign}/deliveries", response_model=DeliveryBatchPublic)
+def record_deliveries(
+    campaign: str,
+    body: DeliveryBatchCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+) -> DeliveryBatchPublic:
+    """Record a batch of 1 to 1,000 kit deliveries, with an answer per item."""
+    outcome = container.distribution.record_deliveries(
+        campaign,
+        [
+            RecordDelivery(
+                delivery_id=i.delivery_id,
+                committee=i.committee,
+                household=i.household,
+                household_size=i.household_size,
+                delivered_at=i.delivered_at,
+            )
+            for i in body.items
+        ],
+        actor,
+    )
+    return DeliveryBatchPublic(
+        recorded=outcome.count(ItemStatus.RECORDED),
+        duplicate=outcome.count(ItemStatus.DUPLICATE),
+        rejected=outcome.count(ItemStatus.REJECTED),
+        position=outcome.position,
+        visible=visibility.of(outcome.position),
+        items=[
+            DeliveryResultPublic(
+                index=r.index,
+                delivery_id=r.delivery_id,
+                status=r.status.value,
+                reason=r.reason,
+                field=r.field,
+                original=r.original,
+            )
+            for r in outcome.items
+        ],
+    )
+
+
+@router.post(
+    "/{campaign}/deliveries/{delivery_id}/reversal", status_code=201, response_model=CommandPublic
+)
+def reverse_delivery(
+    campaign: str,
+    delivery_id: str,
+    body: ReversalCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Reverse a recorded delivery, saying why; the kit returns to the committee's stock."""
+    outcome = container.distribution.reverse_delivery(campaign, delivery_id, body.reason, actor)
+    return _answer(outcome, visibility, response)
+
+
+@router.post("/{campaign}/closure", status_code=201, response_model=CommandPublic)
+def close_campaign(
+    campaign: str,
+    body: ClosureCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Close the campaign: no delivery, stock or quota is accepted afterwards."""
+    outcome = container.distribution.close_campaign(campaign, body.reason, actor)
+    return _answer(outcome, visibility, response)
+
+
+@router.get("/{campaign}/totals", response_model=CampaignTotalsPublic)
+def totals(
+    campaign: str,
+    container: ContainerDep,
+    actor: ActorDep,
+    min_position: Annotated[
+        int,
+        Query(ge=0, description=("wait (bounded) until the totals include this ledger position")),
+    ] = 0,
+) -> CampaignTotalsPublic:
+    """Households served, people reached and kits in stock against target and quotas."""
+    container.distribution.campaign(campaign)
+    container.live.wait_for(min_position, container.settings.visibility_wait_seconds)
+    position = container.views.positions([VIEW])[VIEW]
+    report = campaign_totals(campaign, container.views.table(VIEW, campaign))
+    report["budget_mad"] = mad(report.pop("budget_centimes"))
+    return CampaignTotalsPublic(position=position, **report)

@@ -1,0 +1,164 @@
+"""Request and response shapes of the distribution operation."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+
+from api.schemas.common import ClientId, Mad, Reason, Slug, Strict
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+HouseholdNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9 -]{4,32}$")
+]
+MAX_BATCH = 1000
+
+
+class KitItem(Strict):
+    item: Name
+    quantity: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+
+
+class CampaignCreate(Strict):
+    slug: Slug = Field(examples=["ramadan-1441"])
+    name: Name
+    starts_on: date
+    ends_on: date
+    target_households: int = Field(gt=0, le=100_000_000)
+    budget_mad: Mad = Field(description="budget in MAD, exact to the centime (string or number)")
+    kit_contents: list[KitItem] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> CampaignCreate:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class QuotaCreate(Strict):
+    households: int = Field(ge=0, le=100_000_000)
+
+
+class CommitteeCreate(Strict):
+    code: Slug
+    name: Name
+    province: Annotated[str, StringConstraints(min_length=2, max_length=10)] = Field(
+        examples=["MA-CAS"]
+    )
+    commune: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class StockCreate(Strict):
+    quantity: int = Field(gt=0, le=1_000_000)
+    reference: ClientId = Field(description="delivery note number; resending it counts once")
+
+
+class DeliveryCreate(Strict):
+    delivery_id: ClientId = Field(description="made by the client; resending it counts once")
+    committee: Slug
+    household: HouseholdNumber = Field(
+        description="national ID or social-card number; hashed at once, never stored"
+    )
+    household_size: int = Field(ge=1, le=40)
+    delivered_at: AwareDatetime
+
+
+class DeliveryBatchCreate(Strict):
+    items: list[DeliveryCreate] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ReversalCreate(Strict):
+    reason: Reason
+
+
+class ClosureCreate(Strict):
+    reason: Reason = "campaign completed"
+
+
+class DeliveryResultPublic(BaseModel):
+    index: int
+    delivery_id: str
+    status: str = Field(description="recorded, duplicate or rejected")
+    reason: str | None = None
+    field: str | None = None
+    original: dict[str, Any] | None = None
+
+
+class DeliveryBatchPublic(BaseModel):
+    recorded: int
+    duplicate: int
+    rejected: int
+    position: int
+    visible: bool
+    items: list[DeliveryResultPublic]
+
+
+class CampaignPublic(BaseModel):
+    slug: str
+    name: str
+    starts_on: date
+    ends_on: date
+    target_households: int
+    budget_mad: str
+    kit_contents: list[dict[str, Any]]
+    quotas: dict[str, int]
+    closed: bool
+
+
+class PlaceTotalsPublic(BaseModel):
+    code: str
+    name_ar: str | None = None
+    name_fr: str | None = None
+    name_en: str | None = None
+    region: str | None = None
+    quota: int = 0
+    kits_dispatched: int = 0
+    kits_in_stock: int = 0
+    households_served: int = 0
+    people_reached: int = 0
+    deliveries_reversed: int = 0
+    committees: int = 0
+
+
+class CommitteeTotalsPublic(BaseModel):
+    code: str
+    name: str | None
+    province: str | None
+    commune: str | None
+    kits_dispatched: int
+    kits_in_stock: int
+    households_served: int
+    people_reached: int
+    deliveries_reversed: int
+
+
+class DayTotalsPublic(BaseModel):
+    day: date
+    households_served: int
+    people_reached: int
+
+
+class CampaignTotalsPublic(BaseModel):
+    campaign: str
+    name: str | None
+    starts_on: date | None
+    ends_on: date | None
+    closed_at: str | None
+    target_households: int
+    budget_mad: str
+    quota: int
+    kits_dispatched: int
+    kits_in_stock: int
+    households_served: int
+    people_reached: int
+    deliveries_reversed: int
+    committees: int
+    position: int = Field(description="these totals include every event up to this ledger position")
+    regions: list[PlaceTotalsPublic]
+    provinces: list[PlaceTotalsPublic]
+    committee_totals: list[CommitteeTotalsPublic]
+    days: list[DayTotalsPublic]

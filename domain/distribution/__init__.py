@@ -1,0 +1,1 @@
+"""The Ramadan food-aid distribution: campaigns, committees, households."""

@@ -1,0 +1,160 @@
+"""Deciding a batch of deliveries in memory before one atomic save.
+
+Everything a batch needs (campaign, committees, households already in the
+store) is loaded once; each item is then decided in order so that stock and
+"one kit per household" hold within the batch as well as against the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from domain.clock import check_aware
+from domain.distribution.campaign import Campaign
+from domain.distribution.commands import ItemResult, ItemStatus, RecordDelivery
+from domain.distribution.committee import Committee
+from domain.distribution.household import Household
+from domain.errors import DomainError
+
+CLOCK_SKEW = timedelta(minutes=10)
+MAX_HOUSEHOLD_SIZE = 40
+
+
+class BatchDecision:
+    def __init__(
+        self,
+        campaign: Campaign,
+        known: Mapping[UUID, Household],
+        committee_of: Callable[[str], Committee | None],
+        now: datetime,
+        recorded_by: str,
+    ) -> None:
+        self.campaign = campaign
+        self.known = known
+        self.committee_of = committee_of
+        self.now = now
+        self.recorded_by = recorded_by
+        self.pending: dict[UUID, Household] = {}
+        self.handed_out: dict[str, int] = {}
+        self.committees: dict[str, Committee] = {}
+        self.delivery_ids: dict[str, UUID] = {}
+
+    def decide(self, index: int, item: RecordDelivery, key: str, hid: UUID) -> ItemResult:
+        try:
+            return self._decide(index, item, key, hid)
+        except DomainError as error:
+            return ItemResult(
+                index,
+                item.delivery_id,
+                ItemStatus.REJECTED,
+                error.reason,
+                f"items.{index}.{error.field or 'item'}",
+            )
+
+    def _decide(self, index: int, item: RecordDelivery, key: str, hid: UUID) -> ItemResult:
+        household = self.pending.get(hid) or self.known.get(hid)
+        if household is not None and household.delivery_id == item.delivery_id:
+            return self._duplicate(index, item, household)
+        self._check_delivery_id_unused(item.delivery_id, hid)
+        if household is not None and household.served:
+            raise DomainError(
+                f"household already served by delivery '{household.delivery_id}'", "household"
+            )
+        check_household_size(item.household_size)
+        committee = self._committee(item.committee)
+        self._check_time(item.delivered_at)
+        self._check_stock(committee)
+        self._deliver(item, key, hid, household, committee)
+        return ItemResult(index, item.delivery_id, ItemStatus.RECORDED)
+
+    def _duplicate(self, index: int, item: RecordDelivery, household: Household) -> ItemResult:
+        original = {
+            "delivery_id": household.delivery_id,
+            "committee": household.committee,
+            "delivered_at": household.delivered_at.isoformat(),
+            "reversed": household.reversed,
+        }
+        return ItemResult(
+            index, item.delivery_id, ItemStatus.DUPLICATE, "already recorded", None, original
+        )
+
+    def _check_delivery_id_unused(self, delivery_id: str, hid: UUID) -> None:
+        if self.delivery_ids.setdefault(delivery_id, hid) != hid:
+            raise DomainError(
+                "this delivery_id is already used in this batch for another household",
+                "delivery_id",
+            )
+
+    def _committee(self, code: str) -> Committee:
+        if code not in self.committees:
+            committee = self.committee_of(code)
+            if committee is None:
+                raise DomainError(
+                    f"committee '{code}' is not registered in campaign '{self.campaign.slug}'",
+                    "committee",
+                )
+            self.committees[code] = committee
+        return self.committees[code]
+
+    def _check_time(self, delivered_at: datetime) -> None:
+        moment = check_aware(delivered_at, "delivered_at")
+        if moment > self.now + CLOCK_SKEW:
+            raise DomainError("is in the future", "delivered_at")
+        self.campaign.check_delivery_day(moment, "delivered_at")
+
+    def _check_stock(self, committee: Committee) -> None:
+        received = self.campaign.kits_dispatched_to(committee.code)
+        given = committee.handed_out + self.handed_out.get(committee.code, 0)
+        if given >= received:
+            raise DomainError(
+                f"no stock: committee '{committee.code}' has handed out all "
+                f"{received} kits it received",
+                "committee",
+            )
+
+    def _deliver(
+        self,
+        item: RecordDelivery,
+        key: str,
+        hid: UUID,
+        household: Household | None,
+        committee: Committee,
+    ) -> None:
+        details: dict[str, Any] = {
+            "delivery_id": item.delivery_id,
+            "committee": committee.code,
+            "province": committee.province,
+            "region": committee.region,
+            "household_size": item.household_size,
+            "delivered_at": check_aware(item.delivered_at, "delivered_at"),
+            "recorded_by": self.recorded_by,
+        }
+        if household is None:
+            household = Household(campaign=self.campaign.slug, household_key=key, **details)
+        else:
+            household.deliver_again(**details)
+        self.pending[hid] = household
+        self.handed_out[committee.code] = self.handed_out.get(committee.code, 0) + 1
+
+    def changed_aggregates(self) -> list[Committee | Household]:
+        """Committees first (one event per batch each), then the households."""
+        batch = batch_id(list(self.delivery_ids))
+        for code, count in self.handed_out.items():
+            self.committees[code].hand_out(count, batch)
+        changed: list[Committee | Household] = [
+            c for c in self.committees.values() if c.code in self.handed_out
+        ]
+        return changed + list(self.pending.values())
+
+
+def check_household_size(size: int) -> None:
+    if not 1 <= size <= MAX_HOUSEHOLD_SIZE:
+        raise DomainError(f"must be between 1 and {MAX_HOUSEHOLD_SIZE} people", "household_size")
+
+
+def batch_id(delivery_ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(delivery_ids).encode()).hexdigest()[:16]

@@ -1,0 +1,78 @@
+"""Commands of the distribution operation and the answers they get."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchCampaign:
+    slug: str
+    name: str
+    starts_on: date
+    ends_on: date
+    target_households: int
+    budget_centimes: int
+    kit_contents: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterCommittee:
+    code: str
+    name: str
+    province: str
+    commune: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchKits:
+    committee: str
+    quantity: int
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDelivery:
+    """One kit handed to one household; ``household`` is the clear identifier, hashed at once."""
+
+    delivery_id: str
+    committee: str
+    household: str = field(repr=False)
+    household_size: int
+    delivered_at: datetime
+
+
+class ItemStatus(StrEnum):
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    index: int
+    delivery_id: str
+    status: ItemStatus
+    reason: str | None = None
+    field: str | None = None
+    original: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Answer to a single command: whether it changed anything and where it sits in the log."""
+
+    created: bool
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    items: list[ItemResult]
+    position: int
+
+    def count(self, status: ItemStatus) -> int:
+        return sum(1 for item in self.items if item.status is status)

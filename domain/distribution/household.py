@@ -1,0 +1,137 @@
+"""A household's kit in one campaign: at most one, whichever committee records it.
+
+The stream id is derived from the keyed hash of the household's identifier, so
+the store's unique (originator_id, version) key enforces "one kit per household"
+even between two API workers racing on the same household.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.clock import local_day
+from domain.errors import ConflictError
+from domain.ids import stream_id
+
+
+class Household(Aggregate):
+    @staticmethod
+    def create_id(campaign: str, household_key: str, **_: Any) -> UUID:
+        return stream_id("household", campaign, household_key)
+
+    @event("KitDelivered")
+    def __init__(
+        self,
+        *,
+        campaign: str,
+        household_key: str,
+        delivery_id: str,
+        committee: str,
+        province: str,
+        region: str,
+        household_size: int,
+        delivered_at: datetime,
+        recorded_by: str,
+    ) -> None:
+        self.campaign = campaign
+        self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
+
+    def _deliver(
+        self,
+        delivery_id: str,
+        committee: str,
+        province: str,
+        region: str,
+        household_size: int,
+        delivered_at: datetime,
+    ) -> None:
+        self.delivery_id = delivery_id
+        self.committee = committee
+        self.province = province
+        self.region = region
+        self.household_size = household_size
+        self.delivered_at = delivered_at
+        self.reversed = False
+
+    @property
+    def served(self) -> bool:
+        return not self.reversed
+
+    def deliver_again(
+        self,
+        *,
+        delivery_id: str,
+        committee: str,
+        province: str,
+        region: str,
+        household_size: int,
+        delivered_at: datetime,
+        recorded_by: str,
+    ) -> None:
+        """A household whose earlier delivery was reversed may receive its kit."""
+        if self.served:
+            raise ConflictError(f"household already served by delivery '{self.delivery_id}'")
+        self._kit_delivered_after_reversal(
+            campaign=self.campaign,
+            delivery_id=delivery_id,
+            committee=committee,
+            province=province,
+            region=region,
+            household_size=household_size,
+            delivered_at=delivered_at,
+            recorded_by=recorded_by,
+        )
+
+    @event("KitDeliveredAfterReversal")
+    def _kit_delivered_after_reversal(
+        self,
+        *,
+        campaign: str,
+        delivery_id: str,
+        committee: str,
+        province: str,
+        region: str,
+        household_size: int,
+        delivered_at: datetime,
+        recorded_by: str,
+    ) -> None:
+        self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
+
+    def reverse(self, delivery_id: str, reason: str, reversed_by: str) -> None:
+        if delivery_id != self.delivery_id:
+            raise ConflictError(
+                f"delivery '{delivery_id}' was superseded by '{self.delivery_id}'", "delivery_id"
+            )
+        if self.reversed:
+            raise ConflictError(f"delivery '{delivery_id}' is already reversed", "delivery_id")
+        self._delivery_reversed(
+            campaign=self.campaign,
+            delivery_id=delivery_id,
+            committee=self.committee,
+            province=self.province,
+            region=self.region,
+            household_size=self.household_size,
+            delivered_day=local_day(self.delivered_at).isoformat(),
+            reason=reason,
+            reversed_by=reversed_by,
+        )
+
+    @event("DeliveryReversed")
+    def _delivery_reversed(
+        self,
+        *,
+        campaign: str,
+        delivery_id: str,
+        committee: str,
+        province: str,
+        region: str,
+        household_size: int,
+        delivered_day: str,
+        reason: str,
+        reversed_by: str,
+    ) -> None:
+        self.reversed = True

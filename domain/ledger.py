@@ -1,0 +1,55 @@
+"""The one event-sourced application: one history for every operation.
+
+A single notification log gives auditors one total order to replay and seal in a
+Merkle tree. Operations' application services wrap this object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
+
+Listener = Callable[[Sequence[Recording[Any]]], None]
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class Ledger(Application[Any]):
+    """Event store, repository and notification log of Tadamon."""
+
+    name = "Ledger"
+    env = {"AGGREGATE_CACHE_MAXSIZE": "5000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._listeners: list[Listener] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener`` after each successful save (wakes in-process runners)."""
+        self._listeners.append(listener)
+
+    def _notify(self, recordings: list[Recording[Any]]) -> None:
+        for listener in self._listeners:
+            listener(recordings)
+
+
+def last_position(recordings: Sequence[Recording[Any]]) -> int:
+    """The notification id of the last event saved, 0 when nothing was saved."""
+    return max((r.notification.id for r in recordings), default=0)

@@ -1,0 +1,103 @@
+"""The distribution view: a pure fold of campaign, committee and household events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain.clock import local_day
+from domain.distribution.campaign import Campaign
+from domain.distribution.committee import Committee
+from domain.distribution.household import Household
+from projections.ports import Projection
+from projections.tally import Delta
+
+VIEW = "distribution"
+SERVED = ("households_served", "people_reached")
+
+
+def _launched(d: Delta, e: Any) -> None:
+    d.add(e.slug, "campaign", "", "target_households", e.target_households)
+    d.add(e.slug, "campaign", "", "budget_centimes", e.budget_centimes)
+    d.label(e.slug, "campaign", "", "name", e.name)
+    d.label(e.slug, "campaign", "", "starts_on", e.starts_on.isoformat())
+    d.label(e.slug, "campaign", "", "ends_on", e.ends_on.isoformat())
+
+
+def _quota_set(d: Delta, e: Any) -> None:
+    change = e.households - e.previous
+    for dimension, member in (("campaign", ""), ("province", e.province), ("region", e.region)):
+        d.add(e.campaign, dimension, member, "quota", change)
+
+
+def _kits_dispatched(d: Delta, e: Any) -> None:
+    for dimension, member in _places(e):
+        d.add(e.campaign, dimension, member, "kits_dispatched", e.quantity)
+
+
+def _closed(d: Delta, e: Any) -> None:
+    d.label(e.campaign, "campaign", "", "closed_at", e.timestamp.isoformat())
+
+
+def _registered(d: Delta, e: Any) -> None:
+    d.add(e.campaign, "campaign", "", "committees", 1)
+    d.add(e.campaign, "province", e.province, "committees", 1)
+    d.add(e.campaign, "region", e.region, "committees", 1)
+    for name in ("name", "province", "region", "commune"):
+        d.label(e.campaign, "committee", e.code, name, getattr(e, name))
+
+
+def _places(e: Any) -> tuple[tuple[str, str], ...]:
+    return (
+        ("campaign", ""),
+        ("province", e.province),
+        ("region", e.region),
+        ("committee", e.committee),
+    )
+
+
+def _served(d: Delta, e: Any, scope: str, day: str, sign: int) -> None:
+    for dimension, member in (*_places(e), ("day", day)):
+        d.add(scope, dimension, member, "households_served", sign)
+        d.add(scope, dimension, member, "people_reached", sign * e.household_size)
+
+
+def _delivered(d: Delta, e: Any) -> None:
+    scope = e.campaign
+    _served(d, e, scope, local_day(e.delivered_at).isoformat(), 1)
+    d.label(scope, "delivery", e.delivery_id, "household", e.originator_id.hex)
+
+
+def _reversed(d: Delta, e: Any) -> None:
+    scope = e.campaign
+    _served(d, e, scope, e.delivered_day, -1)
+    for dimension, member in _places(e):
+        d.add(scope, dimension, member, "deliveries_reversed", 1)
+
+
+def _event_class(aggregate: type, name: str) -> type:
+    # The @event decorator creates these classes at import time, so mypy cannot see them.
+    cls: type = getattr(aggregate, name)
+    return cls
+
+
+HANDLERS: dict[type, Callable[[Delta, Any], None]] = {
+    _event_class(Campaign, "Launched"): _launched,
+    _event_class(Campaign, "QuotaSet"): _quota_set,
+    _event_class(Campaign, "KitsDispatched"): _kits_dispatched,
+    _event_class(Campaign, "Closed"): _closed,
+    _event_class(Committee, "Registered"): _registered,
+    _event_class(Household, "KitDelivered"): _delivered,
+    _event_class(Household, "KitDeliveredAfterReversal"): _delivered,
+    _event_class(Household, "DeliveryReversed"): _reversed,
+}
+
+
+def fold(state: Delta, event: object) -> Delta:
+    handler = HANDLERS.get(type(event))
+    if handler is not None:
+        handler(state, event)
+    return state
+
+
+PROJECTION = Projection(VIEW, fold)

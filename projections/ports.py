@@ -1,0 +1,54 @@
+"""Ports the runners are written against; the store and Kafka adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from projections.tally import Delta, Table
+
+Fold = Callable[[Delta, object], Delta]
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """A named view and the pure fold that builds it."""
+
+    name: str
+    fold: Fold
+
+
+@dataclass(frozen=True, slots=True)
+class Positioned:
+    """A decoded domain event and its position in the ledger's total order."""
+
+    position: int
+    event: object
+    recorded_at: datetime
+
+
+class EventSource(Protocol):
+    def read(self, after: int, limit: int) -> Sequence[Positioned]:
+        """Up to ``limit`` events with positions greater than ``after``, in order."""
+        ...
+
+    def head(self) -> int:
+        """The position of the last stored event (0 when empty)."""
+        ...
+
+
+class ViewStore(Protocol):
+    def positions(self, names: Sequence[str]) -> dict[str, int]:
+        """The last position each named view applied (0 when never run)."""
+        ...
+
+    def commit(self, changes: Mapping[str, tuple[Delta, int, int]]) -> bool:
+        """Apply each view's delta and move it from the first to the second position, atomically.
+
+        Returns False, changing nothing, if another runner moved any of them first.
+        """
+        ...
+
+    def table(self, view: str, scope: str) -> Table: ...
