@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from uuid import UUID, uuid5
+
+from domain.errors import DomainError
 
 TADAMON_NAMESPACE = UUID("8f6a2c1e-7d3b-5e4a-9c0f-2b1d6e8a4f73")
 
@@ -38,3 +41,12 @@ class IdentityHasher:
     def digest(self, identifier: str) -> str:
         normalised = "".join(identifier.split()).upper()
         return hmac.new(self._secret, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def check_code(value: str, field: str) -> str:
+    if not CODE.match(value):
+        raise DomainError("must be 2-63 characters: lower-case letters, digits and '-'", field)
+    return value

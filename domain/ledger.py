@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
+
+from domain.errors import ConflictError
 
 Listener = Callable[[Sequence[Recording[Any]]], None]
 
@@ -53,3 +55,20 @@ class Ledger(Application[Any]):
 def last_position(recordings: Sequence[Recording[Any]]) -> int:
     """The notification id of the last event saved, 0 when nothing was saved."""
     return max((r.notification.id for r in recordings), default=0)
+
+
+T = TypeVar("T")
+ATTEMPTS = 4
+
+
+def retrying(command: Callable[[], T]) -> T:
+    """Re-run a command that lost an optimistic-concurrency race on a stream version."""
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return command()
+        except IntegrityError:
+            continue
+    try:
+        return command()
+    except IntegrityError as error:
+        raise ConflictError("too many concurrent writes to the same records; retry") from error

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from api.answers import command_answer
 from api.deps import ActorDep, ContainerDep, VisibilityDep
 from api.schemas.common import CommandPublic, centimes, mad
 from api.schemas.distribution import (
@@ -23,30 +24,15 @@ from api.schemas.distribution import (
 )
 from domain.distribution.commands import (
     DispatchKits,
-    ItemStatus,
     LaunchCampaign,
-    Outcome,
     RecordDelivery,
     RegisterCommittee,
 )
+from domain.outcomes import ItemStatus
 from projections.distribution import VIEW
 from projections.distribution_report import campaign_totals
 
 router = APIRouter(prefix="/v1/campaigns", tags=["distribution"])
-
-
-def _answer(
-    outcome: Outcome,
-    visibility: VisibilityDep,
-    response: Response,
-    created_status: int = status.HTTP_201_CREATED,
-) -> CommandPublic:
-    response.status_code = created_status if outcome.created else status.HTTP_200_OK
-    return CommandPublic(
-        status="recorded" if outcome.created else "unchanged",
-        position=outcome.position,
-        visible=visibility.of(outcome.position),
-    )
 
 
 @router.post("", status_code=201, response_model=CommandPublic)
@@ -70,7 +56,7 @@ def launch_campaign(
         ),
         actor,
     )
-    return _answer(outcome, visibility, response)
+    return command_answer(outcome, visibility, response)
 
 
 @router.get("/{campaign}", response_model=CampaignPublic)
@@ -102,7 +88,7 @@ def set_quota(
 ) -> CommandPublic:
     """Set how many households a province may serve in the campaign."""
     outcome = container.distribution.set_quota(campaign, province, body.households, actor)
-    return _answer(outcome, visibility, response, status.HTTP_200_OK)
+    return command_answer(outcome, visibility, response, status.HTTP_200_OK)
 
 
 @router.post("/{campaign}/committees", status_code=201, response_model=CommandPublic)
@@ -122,7 +108,7 @@ def register_committee(
         ),
         actor,
     )
-    return _answer(outcome, visibility, response)
+    return command_answer(outcome, visibility, response)
 
 
 @router.post(
@@ -143,7 +129,7 @@ def receive_stock(
         DispatchKits(committee=committee, quantity=body.quantity, reference=body.reference),
         actor,
     )
-    return _answer(outcome, visibility, response)
+    return command_answer(outcome, visibility, response)
 
 
 @router.post("/{campaign}/deliveries", response_model=DeliveryBatchPublic)
@@ -203,7 +189,7 @@ def reverse_delivery(
 ) -> CommandPublic:
     """Reverse a recorded delivery, saying why; the kit returns to the committee's stock."""
     outcome = container.distribution.reverse_delivery(campaign, delivery_id, body.reason, actor)
-    return _answer(outcome, visibility, response)
+    return command_answer(outcome, visibility, response)
 
 
 @router.post("/{campaign}/closure", status_code=201, response_model=CommandPublic)
@@ -217,7 +203,7 @@ def close_campaign(
 ) -> CommandPublic:
     """Close the campaign: no delivery, stock or quota is accepted afterwards."""
     outcome = container.distribution.close_campaign(campaign, body.reason, actor)
-    return _answer(outcome, visibility, response)
+    return command_answer(outcome, visibility, response)
 
 
 @router.get("/{campaign}/totals", response_model=CampaignTotalsPublic)

@@ -15,10 +15,11 @@ from uuid import UUID
 
 from domain.clock import check_aware
 from domain.distribution.campaign import Campaign
-from domain.distribution.commands import ItemResult, ItemStatus, RecordDelivery
+from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
 from domain.distribution.household import Household
 from domain.errors import DomainError
+from domain.outcomes import ItemResult, ItemStatus
 
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_HOUSEHOLD_SIZE = 40

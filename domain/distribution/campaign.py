@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -12,15 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.clock import local_day
 from domain.errors import ConflictError, DomainError
 from domain.geography import check_province
-from domain.ids import stream_id
-
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-
-
-def check_slug(value: str, field: str) -> str:
-    if not SLUG.match(value):
-        raise DomainError("must be 2-63 characters: lower-case letters, digits and '-'", field)
-    return value
+from domain.ids import check_code, stream_id
 
 
 class Campaign(Aggregate):
@@ -46,7 +37,7 @@ class Campaign(Aggregate):
         kit_contents: list[dict[str, Any]],
         launched_by: str,
     ) -> Campaign:
-        check_slug(slug, "slug")
+        check_code(slug, "slug")
         if ends_on < starts_on:
             raise DomainError("must not be before starts_on", "ends_on")
         if target_households <= 0:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 
@@ -43,36 +42,3 @@ class RecordDelivery:
     household: str = field(repr=False)
     household_size: int
     delivered_at: datetime
-
-
-class ItemStatus(StrEnum):
-    RECORDED = "recorded"
-    DUPLICATE = "duplicate"
-    REJECTED = "rejected"
-
-
-@dataclass(frozen=True, slots=True)
-class ItemResult:
-    index: int
-    delivery_id: str
-    status: ItemStatus
-    reason: str | None = None
-    field: str | None = None
-    original: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """Answer to a single command: whether it changed anything and where it sits in the log."""
-
-    created: bool
-    position: int
-
-
-@dataclass(frozen=True, slots=True)
-class BatchOutcome:
-    items: list[ItemResult]
-    position: int
-
-    def count(self, status: ItemStatus) -> int:
-        return sum(1 for item in self.items if item.status is status)

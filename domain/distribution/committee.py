@@ -7,9 +7,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.distribution.campaign import check_slug
 from domain.errors import DomainError
-from domain.ids import stream_id
+from domain.ids import check_code, stream_id
 
 
 class Committee(Aggregate):
@@ -34,7 +33,7 @@ class Committee(Aggregate):
         commune: str,
         registered_by: str,
     ) -> Committee:
-        check_slug(code, "code")
+        check_code(code, "code")
         if not name.strip():
             raise DomainError("must not be empty", "name")
         return cls(

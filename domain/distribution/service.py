@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -12,12 +12,10 @@ from eventsourcing.persistence import IntegrityError
 from domain.actors import Actor, Role
 from domain.clock import utc_now
 from domain.distribution.batch import BatchDecision
-from domain.distribution.campaign import Campaign, check_slug
+from domain.distribution.campaign import Campaign
 from domain.distribution.commands import (
-    BatchOutcome,
     DispatchKits,
     LaunchCampaign,
-    Outcome,
     RecordDelivery,
     RegisterCommittee,
 )
@@ -25,25 +23,10 @@ from domain.distribution.committee import Committee
 from domain.distribution.household import Household
 from domain.errors import ConflictError, NotFoundError
 from domain.geography import check_province
-from domain.ids import IdentityHasher
-from domain.ledger import Ledger, last_position
+from domain.ids import IdentityHasher, check_code
+from domain.ledger import Ledger, last_position, retrying
+from domain.outcomes import BatchOutcome, Outcome
 from domain.ports import DeliveryLocator, StreamIndex
-
-T = TypeVar("T")
-ATTEMPTS = 4
-
-
-def retrying(command: Callable[[], T]) -> T:
-    """Re-run a command that lost an optimistic-concurrency race on a stream version."""
-    for _ in range(ATTEMPTS - 1):
-        try:
-            return command()
-        except IntegrityError:
-            continue
-    try:
-        return command()
-    except IntegrityError as error:
-        raise ConflictError("too many concurrent writes to the same records; retry") from error
 
 
 class DistributionService:
@@ -63,7 +46,7 @@ class DistributionService:
 
     # -- reading aggregates ---------------------------------------------------
     def campaign(self, slug: str) -> Campaign:
-        check_slug(slug, "campaign")
+        check_code(slug, "campaign")
         found = self._get(Campaign.create_id(slug), f"campaign '{slug}' does not exist", "campaign")
         return cast(Campaign, found)
 
