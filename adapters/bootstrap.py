@@ -19,11 +19,21 @@ from adapters.views import SqlViewStore, ViewDeliveryLocator
 from domain.distribution.service import DistributionService
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
-from projections import distribution
+from projections import delivery_index, distribution
 from projections.ports import Projection
 from projections.runner import Runner
 
-PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION,)
+# Views that commands read: always kept by the API process, straight from the store.
+COMMAND_PROJECTIONS: tuple[Projection, ...] = (delivery_index.PROJECTION,)
+# Views people read: fed in-process, or by Kafka workers in the scaled-out deployment.
+TOTALS_PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION,)
+
+
+def projections_for(settings: Settings) -> tuple[Projection, ...]:
+    """What the API's own runner keeps current."""
+    if settings.projection_source == "kafka":
+        return COMMAND_PROJECTIONS
+    return COMMAND_PROJECTIONS + TOTALS_PROJECTIONS
 
 
 class StoreUnavailableError(RuntimeError):
@@ -59,7 +69,9 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     _prepare(engine, settings)
     ledger = Ledger(env=ledger_env(settings))
     views = SqlViewStore(engine)
-    runner = Runner(LedgerEventSource(ledger), views, PROJECTIONS, settings.projection_batch_size)
+    runner = Runner(
+        LedgerEventSource(ledger), views, projections_for(settings), settings.projection_batch_size
+    )
     live = LiveProjections(runner, settings.projection_poll_seconds)
     metrics = Metrics()
     ledger.subscribe(live.on_saved)

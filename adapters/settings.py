@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     run_projections: bool = Field(True, description="run the projection runner in the API")
+    projection_source: Literal["store", "kafka"] = Field(
+        "store",
+        description="where totals views are fed from: the store in-process, or Kafka "
+        "workers (`tadamon project --source kafka`); command-side indexes always use the store",
+    )
     projection_batch_size: int = Field(2000, ge=1, le=50_000)
     projection_poll_seconds: float = Field(0.5, gt=0)
     visibility_wait_seconds: float = Field(5.0, ge=0)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.database import view_counts, view_labels, view_positions
+from projections.delivery_index import VIEW as INDEX
 from projections.tally import Delta, Table
 
 
@@ -102,7 +103,6 @@ class SqlViewStore:
                 ).where(
                     view_counts.c.view == view,
                     view_counts.c.scope == scope,
-                    view_counts.c.dimension != "delivery",
                 )
             ):
                 table.counts[(d, m, k)] = int(v)
@@ -115,7 +115,6 @@ class SqlViewStore:
                 ).where(
                     view_labels.c.view == view,
                     view_labels.c.scope == scope,
-                    view_labels.c.dimension != "delivery",
                 )
             ):
                 table.labels[(d, m, n)] = v
@@ -148,8 +147,8 @@ class ViewDeliveryLocator:
         self.catch_up = catch_up
 
     def household_of(self, campaign: str, delivery_id: str) -> UUID | None:
-        found = self.views.label("distribution", campaign, "delivery", delivery_id, "household")
+        found = self.views.label(INDEX, campaign, "delivery", delivery_id, "household")
         if found is None:
             self.catch_up()
-            found = self.views.label("distribution", campaign, "delivery", delivery_id, "household")
+            found = self.views.label(INDEX, campaign, "delivery", delivery_id, "household")
         return UUID(found) if found else None

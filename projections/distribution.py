@@ -65,7 +65,6 @@ def _served(d: Delta, e: Any, scope: str, day: str, sign: int) -> None:
 def _delivered(d: Delta, e: Any) -> None:
     scope = e.campaign
     _served(d, e, scope, local_day(e.delivered_at).isoformat(), 1)
-    d.label(scope, "delivery", e.delivery_id, "household", e.originator_id.hex)
 
 
 def _reversed(d: Delta, e: Any) -> None:
