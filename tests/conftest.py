@@ -51,13 +51,13 @@ def postgres_problem() -> str | None:
 
 
 def sqlite_settings(tmp_path: Path, **overrides: object) -> Settings:
-    return Settings(
-        database_url=f"sqlite:///{tmp_path / 'tadamon.db'}",
-        secrets_dir=tmp_path / "secrets",
-        hash_secret=TEST_SECRET,
-        admin_token_file=tmp_path / "admin-token",
-        **overrides,
-    )  # type: ignore[arg-type]
+    values: dict[str, object] = {
+        "database_url": f"sqlite:///{tmp_path / 'tadamon.db'}",
+        "secrets_dir": tmp_path / "secrets",
+        "hash_secret": TEST_SECRET,
+        "admin_token_file": tmp_path / "admin-token",
+    }
+    return Settings(**(values | overrides))  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Audit tooling: an offline verifier for the tamper-evident event log."""
