@@ -87,3 +87,7 @@ def tokens_revoke(token_id: Annotated[str, typer.Argument(help="the token's id")
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
