@@ -19,11 +19,12 @@ from adapters.views import SqlViewStore, ViewDeliveryLocator
 from domain.distribution.service import DistributionService
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
-from projections import distribution
+from domain.marhaba.service import MarhabaService
+from projections import distribution, marhaba
 from projections.ports import Projection
 from projections.runner import Runner
 
-PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION,)
+PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION, marhaba.PROJECTION)
 
 
 class StoreUnavailableError(RuntimeError):
@@ -41,6 +42,7 @@ class Container:
     tokens: TokenStore
     metrics: Metrics
     distribution: DistributionService
+    marhaba: MarhabaService
 
     def close(self) -> None:
         self.live.stop()
@@ -71,8 +73,20 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         SqlStreamIndex(engine, settings),
         ViewDeliveryLocator(views, runner.catch_up),
     )
+    marhaba_service = MarhabaService(
+        ledger, IdentityHasher(settings.identity_secret()), SqlStreamIndex(engine, settings)
+    )
     return Container(
-        settings, engine, ledger, views, runner, live, TokenStore(engine), metrics, service
+        settings,
+        engine,
+        ledger,
+        views,
+        runner,
+        live,
+        TokenStore(engine),
+        metrics,
+        service,
+        marhaba_service,
     )
 
 
