@@ -48,12 +48,12 @@ cases = st.lists(
 def totals_of(aggregates: list[object]) -> dict[str, object]:
     delta = Delta()
     for aggregate in aggregates:
-        for event in aggregate.collect_events():  # type: ignore[attr-defined]
+        for event in aggregate.collect_events():
             fold(delta, event)
     return operation_totals(SLUG, table_from_delta(delta, SLUG))
 
 
-def build_movements(specs: list[tuple]) -> list[Movement]:  # type: ignore[type-arg]
+def build_movements(specs: list[tuple]) -> list[Movement]:
     built = []
     for n, (code, direction, mode, travellers, second, deltas) in enumerate(specs):
         m = Movement(
@@ -73,7 +73,7 @@ def build_movements(specs: list[tuple]) -> list[Movement]:  # type: ignore[type-
     return built
 
 
-def build_cases(specs: list[tuple]) -> list[AssistanceCase]:  # type: ignore[type-arg]
+def build_cases(specs: list[tuple]) -> list[AssistanceCase]:
     built = []
     for n, (code, category, people, second, closed) in enumerate(specs):
         opened_at = START + timedelta(seconds=second)
@@ -100,7 +100,7 @@ def by(rows: list[dict[str, object]], key: str) -> dict[object, dict[str, object
 
 @settings(max_examples=60, deadline=None)
 @given(movements, cases)
-def test_totals_equal_the_sum_of_the_aggregates_states(m_specs: list, c_specs: list) -> None:  # type: ignore[type-arg]
+def test_totals_equal_the_sum_of_the_aggregates_states(m_specs: list, c_specs: list) -> None:
     op = operation()
     sites = [site(op, code) for code in sorted(SITES)]
     moves, helped = build_movements(m_specs), build_cases(c_specs)
@@ -124,20 +124,20 @@ def test_totals_equal_the_sum_of_the_aggregates_states(m_specs: list, c_specs: l
         ("mode", totals["modes"], "mode"),
         ("day", totals["days"], "day"),
     ):
-        for member, row in by(rows, key).items():  # type: ignore[arg-type]
+        for member, row in by(rows, key).items():
             for measure in ("arrivals", "departures"):
                 assert row[measure] == want[(dimension, str(member), measure)] >= 0
 
     assert totals["people_assisted"] == sum(c.people for c in helped)
     assert totals["open_cases"] == sum(not c.closed for c in helped)
-    categories = by(totals["categories"], "category")  # type: ignore[arg-type]
+    categories = by(totals["categories"], "category")
     for category in Category:
         mine = [c for c in helped if c.category == category.value]
         row = categories[category.value]
         assert row["people_assisted"] == sum(c.people for c in mine)
         assert row["open_cases"] == sum(not c.closed for c in mine)
         assert row["referrals"] == len(mine)
-    assert by(totals["destinations"], "destination")["moh_hospital"]["referrals"] == len(helped)  # type: ignore[arg-type]
+    assert by(totals["destinations"], "destination")["moh_hospital"]["referrals"] == len(helped)
 
 
 def test_a_late_evening_movement_counts_on_the_casablanca_day() -> None:
@@ -153,7 +153,7 @@ def test_a_late_evening_movement_counts_on_the_casablanca_day() -> None:
         recorded_by=BY,
     )
     totals = totals_of([op, site(op), late])
-    assert [row["day"] for row in totals["days"]] == ["2020-07-16"]  # type: ignore[index]
+    assert [row["day"] for row in totals["days"]] == ["2020-07-16"]
 
 
 def test_an_adjustment_made_later_counts_on_the_movement_day_and_mode() -> None:
@@ -170,9 +170,9 @@ def test_an_adjustment_made_later_counts_on_the_movement_day_and_mode() -> None:
     )
     m.adjust("a-1", -20, "crew counted as passengers", BY)
     totals = totals_of([op, site(op), m])
-    (day,) = totals["days"]  # type: ignore[misc]
+    (day,) = totals["days"]
     assert (day["day"], day["departures"]) == ("2020-08-02", 280)
-    modes = by(totals["modes"], "mode")  # type: ignore[arg-type]
+    modes = by(totals["modes"], "mode")
     assert (modes["sea"]["departures"], modes["sea"]["adjustments"]) == (280, 1)
     assert modes["air"]["departures"] == 0
 
@@ -184,7 +184,7 @@ def test_sites_and_closures_show_in_the_report() -> None:
     op.close(BY, "season over")
     totals = totals_of([op, genoa, sete])
     assert (totals["sites_registered"], totals["sites_closed"]) == (2, 1)
-    rows = by(totals["sites"], "code")  # type: ignore[arg-type]
+    rows = by(totals["sites"], "code")
     assert rows["port-sete"]["closed_at"] is not None and rows["port-genoa"]["closed_at"] is None
     assert rows["port-genoa"]["country"] == "IT" and rows["port-sete"]["kind"] == "port"
     assert totals["closed_at"] is not None and totals["name"] == "Marhaba 2020"
