@@ -19,14 +19,15 @@ from adapters.views import SqlViewStore, ViewDeliveryLocator
 from domain.distribution.service import DistributionService
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
-from projections import delivery_index, distribution
+from domain.marhaba.service import MarhabaService
+from projections import delivery_index, distribution, marhaba
 from projections.ports import Projection
 from projections.runner import Runner
 
 # Views that commands read: always kept by the API process, straight from the store.
 COMMAND_PROJECTIONS: tuple[Projection, ...] = (delivery_index.PROJECTION,)
 # Views people read: fed in-process, or by Kafka workers in the scaled-out deployment.
-TOTALS_PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION,)
+TOTALS_PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION, marhaba.PROJECTION)
 
 
 def projections_for(settings: Settings) -> tuple[Projection, ...]:
@@ -51,6 +52,7 @@ class Container:
     tokens: TokenStore
     metrics: Metrics
     distribution: DistributionService
+    marhaba: MarhabaService
 
     def close(self) -> None:
         self.live.stop()
@@ -83,8 +85,20 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         SqlStreamIndex(engine, settings),
         ViewDeliveryLocator(views, runner.catch_up),
     )
+    marhaba_service = MarhabaService(
+        ledger, IdentityHasher(settings.identity_secret()), SqlStreamIndex(engine, settings)
+    )
     return Container(
-        settings, engine, ledger, views, runner, live, TokenStore(engine), metrics, service
+        settings,
+        engine,
+        ledger,
+        views,
+        runner,
+        live,
+        TokenStore(engine),
+        metrics,
+        service,
+        marhaba_service,
     )
 
 

@@ -59,8 +59,11 @@ class SqlViewStore:
             self.dialect.insert(view_positions)
             .values(view=view, position=after, updated_at=now)
             .on_conflict_do_nothing()
+            .returning(view_positions.c.view)
         )
-        return bool(conn.execute(insert).rowcount)
+        # Not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING, which would let a
+        # runner that lost the race for a view's first batch apply it a second time.
+        return conn.execute(insert).first() is not None
 
     def _write(self, conn: Connection, view: str, delta: Delta) -> None:
         counts = [

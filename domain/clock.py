@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
+CLOCK_SKEW = timedelta(minutes=10)  # a field device's clock may run a little ahead
 
 
 def check_aware(moment: datetime, field: str) -> datetime:
@@ -15,6 +16,14 @@ def check_aware(moment: datetime, field: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise DomainError("time must include a UTC offset, e.g. 2020-04-25T10:00:00+01:00", field)
     return moment.astimezone(UTC)
+
+
+def check_past(moment: datetime, now: datetime, field: str) -> datetime:
+    """An aware instant that has already happened (allowing for clock skew), in UTC."""
+    moment = check_aware(moment, field)
+    if moment > now + CLOCK_SKEW:
+        raise DomainError("is in the future", field)
+    return moment
 
 
 def local_day(moment: datetime) -> date:

@@ -15,12 +15,18 @@ class ItemStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ItemResult:
+    """One item's answer; ``item_id`` is the client's own id for it (delivery, movement...)."""
+
     index: int
-    delivery_id: str
+    item_id: str
     status: ItemStatus
     reason: str | None = None
     field: str | None = None
     original: dict[str, Any] | None = None
+
+    @property
+    def delivery_id(self) -> str:
+        return self.item_id
 
 
 @dataclass(frozen=True, slots=True)

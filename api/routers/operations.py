@@ -1,0 +1,141 @@
+"""Marhaba operations and their reception sites: schema in, command to the service, schema out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from api.answers import command_answer
+from api.deps import ActorDep, ContainerDep, VisibilityDep
+from api.schemas.common import CommandPublic
+from api.schemas.marhaba import (
+    OperationClosureCreate,
+    OperationCreate,
+    OperationPublic,
+    OperationTotalsPublic,
+    SiteClosureCreate,
+    SiteCreate,
+    SitePublic,
+)
+from domain.marhaba.commands import LaunchOperation, RegisterSite
+from projections.marhaba import VIEW
+from projections.marhaba_report import operation_totals
+
+router = APIRouter(prefix="/v1/operations", tags=["marhaba"])
+
+
+@router.post("", status_code=201, response_model=CommandPublic)
+def launch_operation(
+    body: OperationCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Launch a Marhaba operation with the dates every record must fall within."""
+    outcome = container.marhaba.launch_operation(
+        LaunchOperation(
+            slug=body.slug, name=body.name, starts_on=body.starts_on, ends_on=body.ends_on
+        ),
+        actor,
+    )
+    return command_answer(outcome, visibility, response)
+
+
+@router.get("/{operation}", response_model=OperationPublic)
+def get_operation(operation: str, container: ContainerDep, actor: ActorDep) -> OperationPublic:
+    """Show an operation and its sites as their own events define them now."""
+    found = container.marhaba.operation(operation)
+    return OperationPublic(
+        slug=found.slug,
+        name=found.name,
+        starts_on=found.starts_on,
+        ends_on=found.ends_on,
+        closed=found.closed,
+        sites=[
+            SitePublic(
+                code=site.code,
+                name=site.name,
+                kind=site.kind,
+                city=site.city,
+                country=site.country,
+                opens_on=site.opens_on,
+                closes_on=site.closes_on,
+                closed=site.closed,
+            )
+            for site in container.marhaba.sites(operation)
+        ],
+    )
+
+
+@router.post("/{operation}/closure", status_code=201, response_model=CommandPublic)
+def close_operation(
+    operation: str,
+    body: OperationClosureCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Close the operation: no movement or case is recorded afterwards."""
+    outcome = container.marhaba.close_operation(operation, body.reason, actor)
+    return command_answer(outcome, visibility, response)
+
+
+@router.post("/{operation}/sites", status_code=201, response_model=CommandPublic)
+def register_site(
+    operation: str,
+    body: SiteCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Register a reception site (port, airport, land border or abroad) and its open days."""
+    outcome = container.marhaba.register_site(
+        operation,
+        RegisterSite(
+            code=body.code,
+            name=body.name,
+            kind=body.kind.value,
+            city=body.city,
+            country=body.country,
+            opens_on=body.opens_on,
+            closes_on=body.closes_on,
+        ),
+        actor,
+    )
+    return command_answer(outcome, visibility, response)
+
+
+@router.post("/{operation}/sites/{site}/closure", status_code=201, response_model=CommandPublic)
+def close_site(
+    operation: str,
+    site: str,
+    body: SiteClosureCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Close a site: it records no new movement or case; open cases may still be closed."""
+    outcome = container.marhaba.close_site(operation, site, body.reason, actor)
+    return command_answer(outcome, visibility, response)
+
+
+@router.get("/{operation}/totals", response_model=OperationTotalsPublic)
+def totals(
+    operation: str,
+    container: ContainerDep,
+    actor: ActorDep,
+    min_position: Annotated[
+        int, Query(ge=0, description="wait (bounded) until the totals include this ledger position")
+    ] = 0,
+) -> OperationTotalsPublic:
+    """Arrivals, departures, people assisted and cases, by site, day, mode and category."""
+    container.marhaba.operation(operation)
+    container.live.wait_for(min_position, container.settings.visibility_wait_seconds)
+    position = container.views.positions([VIEW])[VIEW]
+    report = operation_totals(operation, container.views.table(VIEW, operation))
+    return OperationTotalsPublic(position=position, **report)

@@ -1,0 +1,165 @@
+"""What reception sites record: passenger movements and assistance cases."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api.answers import command_answer
+from api.deps import ActorDep, ContainerDep, VisibilityDep
+from api.schemas.common import CommandPublic
+from api.schemas.marhaba import (
+    AdjustmentCreate,
+    CaseClosureCreate,
+    CaseCreate,
+    MovementBatchCreate,
+    MovementBatchPublic,
+    MovementResultPublic,
+    ReferralCreate,
+)
+from domain.marhaba.commands import (
+    AdjustMovement,
+    CloseCase,
+    OpenCase,
+    RecordMovement,
+    ReferCase,
+)
+from domain.outcomes import ItemStatus
+
+router = APIRouter(prefix="/v1/operations/{operation}/sites/{site}", tags=["marhaba"])
+
+
+@router.post("/movements", response_model=MovementBatchPublic)
+def record_movements(
+    operation: str,
+    site: str,
+    body: MovementBatchCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+) -> MovementBatchPublic:
+    """Record a batch of 1 to 1,000 passenger movements at a site, with an answer per item."""
+    outcome = container.marhaba.record_movements(
+        operation,
+        site,
+        [
+            RecordMovement(
+                reference=i.reference,
+                direction=i.direction.value,
+                mode=i.mode.value,
+                travellers=i.travellers,
+                moved_at=i.moved_at,
+            )
+            for i in body.items
+        ],
+        actor,
+    )
+    return MovementBatchPublic(
+        recorded=outcome.count(ItemStatus.RECORDED),
+        duplicate=outcome.count(ItemStatus.DUPLICATE),
+        rejected=outcome.count(ItemStatus.REJECTED),
+        position=outcome.position,
+        visible=visibility.of(outcome.position),
+        items=[
+            MovementResultPublic(
+                index=r.index,
+                reference=r.item_id,
+                status=r.status.value,
+                reason=r.reason,
+                field=r.field,
+                original=r.original,
+            )
+            for r in outcome.items
+        ],
+    )
+
+
+@router.post("/movements/{movement}/adjustments", status_code=201, response_model=CommandPublic)
+def adjust_movement(
+    operation: str,
+    site: str,
+    movement: str,
+    body: AdjustmentCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Correct a movement's count by a signed delta, saying why; never below zero."""
+    outcome = container.marhaba.adjust_movement(
+        operation,
+        site,
+        movement,
+        AdjustMovement(adjustment_id=body.adjustment_id, delta=body.delta, reason=body.reason),
+        actor,
+    )
+    return command_answer(outcome, visibility, response)
+
+
+@router.post("/cases", status_code=201, response_model=CommandPublic)
+def open_case(
+    operation: str,
+    site: str,
+    body: CaseCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Open an assistance case for a traveller or a family (no name is ever recorded)."""
+    outcome = container.marhaba.cases.open(
+        operation,
+        site,
+        OpenCase(
+            case=body.case_id,
+            category=body.category.value,
+            people=body.people,
+            opened_at=body.opened_at,
+            traveller=body.traveller,
+        ),
+        actor,
+    )
+    return command_answer(outcome, visibility, response)
+
+
+@router.post("/cases/{case}/referral", status_code=201, response_model=CommandPublic)
+def refer_case(
+    operation: str,
+    site: str,
+    case: str,
+    body: ReferralCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Refer a case, e.g. to a Ministry of Health hospital; the same referral counts once."""
+    outcome = container.marhaba.cases.refer(
+        operation,
+        site,
+        case,
+        ReferCase(
+            destination=body.destination.value,
+            institution=body.institution,
+            referred_at=body.referred_at,
+        ),
+        actor,
+    )
+    return command_answer(outcome, visibility, response)
+
+
+@router.post("/cases/{case}/closure", status_code=201, response_model=CommandPublic)
+def close_case(
+    operation: str,
+    site: str,
+    case: str,
+    body: CaseClosureCreate,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    response: Response,
+) -> CommandPublic:
+    """Close a case; a case is closed once, a second closure is a conflict."""
+    outcome = container.marhaba.cases.close(
+        operation, site, case, CloseCase(reason=body.reason, closed_at=body.closed_at), actor
+    )
+    return command_answer(outcome, visibility, response)

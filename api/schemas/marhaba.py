@@ -1,0 +1,213 @@
+"""Request and response shapes of the Marhaba operation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from api.schemas.common import ClientId, Reason, Slug, Strict
+from api.schemas.distribution import MAX_BATCH, Name
+from domain.marhaba.case import MAX_PEOPLE
+from domain.marhaba.movement import MAX_TRAVELLERS
+from domain.marhaba.vocabulary import Category, Destination, Direction, Mode, SiteKind
+
+
+def _assigned_country(code: str) -> str:
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError("not an assigned ISO 3166-1 alpha-2 country code")
+    return code
+
+
+Country = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$"),
+    AfterValidator(_assigned_country),
+]
+TravellerDocument = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9 -]{4,32}$")
+]
+
+
+class OperationCreate(Strict):
+    slug: Slug = Field(examples=["marhaba-2020"])
+    name: Name
+    starts_on: date
+    ends_on: date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> OperationCreate:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class SiteCreate(Strict):
+    code: Slug = Field(examples=["port-genoa"])
+    name: Name
+    kind: SiteKind
+    city: Name
+    country: Country = Field(examples=["IT"])
+    opens_on: date | None = Field(None, description="default: the operation's first day")
+    closes_on: date | None = Field(None, description="default: the operation's last day")
+
+
+class MovementCreate(Strict):
+    reference: ClientId = Field(
+        description="the movement's own id (flight, crossing, coach); resending it counts once",
+        examples=["AT800-2020-07-15"],
+    )
+    direction: Direction
+    mode: Mode
+    travellers: int = Field(ge=1, le=MAX_TRAVELLERS)
+    moved_at: AwareDatetime
+
+
+class MovementBatchCreate(Strict):
+    items: list[MovementCreate] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class AdjustmentCreate(Strict):
+    adjustment_id: ClientId = Field(description="made by the client; resending it counts once")
+    delta: int = Field(ge=-MAX_TRAVELLERS, le=MAX_TRAVELLERS, description="signed, never 0")
+    reason: Reason
+
+
+class CaseCreate(Strict):
+    case_id: ClientId = Field(description="made by the client; resending it counts once")
+    category: Category
+    people: int = Field(ge=1, le=MAX_PEOPLE, description="how many people the case covers")
+    opened_at: AwareDatetime
+    traveller: TravellerDocument | None = Field(
+        None, description="passport or ID number; hashed at once, never stored"
+    )
+
+
+class ReferralCreate(Strict):
+    destination: Destination
+    institution: Annotated[str, StringConstraints(max_length=200)] = ""
+    referred_at: AwareDatetime | None = Field(None, description="default: now")
+
+
+class CaseClosureCreate(Strict):
+    reason: Reason = "assistance completed"
+    closed_at: AwareDatetime | None = Field(None, description="default: now")
+
+
+class SiteClosureCreate(Strict):
+    reason: Reason = "site closed"
+
+
+class OperationClosureCreate(Strict):
+    reason: Reason = "operation completed"
+
+
+class MovementResultPublic(BaseModel):
+    index: int
+    reference: str
+    status: str = Field(description="recorded, duplicate or rejected")
+    reason: str | None = None
+    field: str | None = None
+    original: dict[str, Any] | None = None
+
+
+class MovementBatchPublic(BaseModel):
+    recorded: int
+    duplicate: int
+    rejected: int
+    position: int
+    visible: bool
+    items: list[MovementResultPublic]
+
+
+class SitePublic(BaseModel):
+    code: str
+    name: str
+    kind: str
+    city: str
+    country: str
+    opens_on: date
+    closes_on: date
+    closed: bool
+
+
+class OperationPublic(BaseModel):
+    slug: str
+    name: str
+    starts_on: date
+    ends_on: date
+    closed: bool
+    sites: list[SitePublic]
+
+
+class TravelTotals(BaseModel):
+    arrivals: int
+    departures: int
+    movements: int
+    adjustments: int
+
+
+class AssistanceTotals(BaseModel):
+    cases_opened: int
+    cases_closed: int
+    open_cases: int
+    people_assisted: int
+    referrals: int
+
+
+class SiteTotalsPublic(TravelTotals, AssistanceTotals):
+    code: str
+    name: str | None
+    kind: str | None
+    city: str | None
+    country: str | None
+    opens_on: date | None
+    closes_on: date | None
+    closed_at: str | None
+
+
+class DayTotalsPublic(BaseModel):
+    day: date
+    arrivals: int
+    departures: int
+    movements: int
+    cases_opened: int
+    people_assisted: int
+
+
+class ModeTotalsPublic(TravelTotals):
+    mode: str
+
+
+class CategoryTotalsPublic(AssistanceTotals):
+    category: str
+
+
+class DestinationTotalsPublic(BaseModel):
+    destination: str
+    referrals: int
+
+
+class OperationTotalsPublic(TravelTotals, AssistanceTotals):
+    operation: str
+    name: str | None
+    starts_on: date | None
+    ends_on: date | None
+    closed_at: str | None
+    sites_registered: int
+    sites_closed: int
+    position: int = Field(description="these totals include every event up to this ledger position")
+    sites: list[SiteTotalsPublic]
+    days: list[DayTotalsPublic]
+    modes: list[ModeTotalsPublic]
+    categories: list[CategoryTotalsPublic]
+    destinations: list[DestinationTotalsPublic]

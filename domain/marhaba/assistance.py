@@ -1,0 +1,103 @@
+"""Application service of Marhaba's assistance cases: open, refer, close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from domain.actors import Actor, Role
+from domain.clock import check_past
+from domain.errors import ConflictError
+from domain.ids import IdentityHasher
+from domain.ledger import Ledger, last_position, retrying
+from domain.marhaba.case import MAX_PEOPLE, AssistanceCase
+from domain.marhaba.commands import CloseCase, OpenCase, ReferCase
+from domain.marhaba.lookup import Lookup
+from domain.marhaba.vocabulary import Category, Destination, check_count, choose
+from domain.outcomes import Outcome
+
+
+class AssistanceService:
+    def __init__(
+        self,
+        ledger: Ledger,
+        find: Lookup,
+        hasher: IdentityHasher,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.ledger = ledger
+        self.find = find
+        self.hasher = hasher
+        self.clock = clock
+
+    def _save(self, case: AssistanceCase) -> int:
+        return last_position(self.ledger.save(case))
+
+    def open(self, slug: str, site: str, command: OpenCase, actor: Actor) -> Outcome:
+        """Open a case; the same case id sent again with the same details changes nothing."""
+        actor.check_role(Role.ADMIN, Role.SITE)
+        actor.check_scope(Role.SITE, site, "site")
+        key = self.hasher.digest(command.traveller) if command.traveller else None
+        category = choose(Category, command.category, "category").value
+        check_count(command.people, "people", MAX_PEOPLE)
+        opened_at = check_past(command.opened_at, self.clock(), "opened_at")
+
+        def open_case() -> Outcome:
+            operation = self.find.operation(slug)
+            place = self.find.site(slug, site)
+            existing = self.find.maybe_case(slug, site, command.case)
+            if existing is not None:
+                if not existing.same_opening(category, command.people, opened_at, key):
+                    raise ConflictError(
+                        f"case '{command.case}' is already open with other details", "case"
+                    )
+                return Outcome(False, 0)
+            operation.check_open()
+            operation.check_moment(opened_at, "opened_at")
+            place.check_recording(opened_at, "opened_at")
+            case = AssistanceCase(
+                operation=slug,
+                site=site,
+                case=command.case,
+                category=category,
+                people=command.people,
+                opened_at=opened_at,
+                traveller_key=key,
+                opened_by=actor.name,
+            )
+            return Outcome(True, self._save(case))
+
+        return retrying(open_case)
+
+    def refer(self, slug: str, site: str, case: str, command: ReferCase, actor: Actor) -> Outcome:
+        """Refer a case (e.g. to a Ministry of Health hospital); the same referral counts once."""
+        actor.check_role(Role.ADMIN, Role.SITE)
+        actor.check_scope(Role.SITE, site, "site")
+        destination = choose(Destination, command.destination, "destination").value
+        now = self.clock()
+        referred_at = check_past(command.referred_at or now, now, "referred_at")
+
+        def refer() -> Outcome:
+            found = self._case(slug, site, case)
+            created = found.refer(destination, command.institution.strip(), referred_at, actor.name)
+            return Outcome(created, self._save(found) if created else 0)
+
+        return retrying(refer)
+
+    def close(self, slug: str, site: str, case: str, command: CloseCase, actor: Actor) -> Outcome:
+        """Close a case, once."""
+        actor.check_role(Role.ADMIN, Role.SITE)
+        actor.check_scope(Role.SITE, site, "site")
+        now = self.clock()
+        closed_at = check_past(command.closed_at or now, now, "closed_at")
+
+        def close() -> Outcome:
+            found = self._case(slug, site, case)
+            found.close(command.reason, closed_at, actor.name)
+            return Outcome(True, self._save(found))
+
+        return retrying(close)
+
+    def _case(self, slug: str, site: str, case: str) -> AssistanceCase:
+        self.find.operation(slug)
+        return self.find.case(slug, site, case)

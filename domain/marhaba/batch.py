@@ -1,0 +1,87 @@
+"""Deciding a batch of movements at one site in memory, before one atomic save.
+
+The operation, the site and the movements already stored are loaded once per
+batch; each item is then decided in order, so a movement repeated inside the
+batch counts once as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from uuid import UUID
+
+from domain.clock import check_past
+from domain.errors import DomainError
+from domain.marhaba.commands import RecordMovement
+from domain.marhaba.movement import MAX_TRAVELLERS, Movement
+from domain.marhaba.operation import Operation
+from domain.marhaba.site import Site
+from domain.marhaba.vocabulary import Direction, Mode, check_count, choose
+from domain.outcomes import ItemResult, ItemStatus
+
+
+class MovementBatch:
+    def __init__(
+        self,
+        operation: Operation,
+        site: Site,
+        known: Mapping[UUID, Movement],
+        now: datetime,
+        recorded_by: str,
+    ) -> None:
+        self.operation = operation
+        self.site = site
+        self.known = known
+        self.now = now
+        self.recorded_by = recorded_by
+        self.pending: dict[UUID, Movement] = {}
+
+    def decide(self, index: int, item: RecordMovement, mid: UUID) -> ItemResult:
+        try:
+            return self._decide(index, item, mid)
+        except DomainError as error:
+            return ItemResult(
+                index,
+                item.reference,
+                ItemStatus.REJECTED,
+                error.reason,
+                f"items.{index}.{error.field or 'item'}",
+            )
+
+    def _decide(self, index: int, item: RecordMovement, mid: UUID) -> ItemResult:
+        original = self.pending.get(mid) or self.known.get(mid)
+        if original is not None:
+            return ItemResult(
+                index,
+                item.reference,
+                ItemStatus.DUPLICATE,
+                "already recorded",
+                None,
+                original.summary(),
+            )
+        direction = choose(Direction, item.direction, "direction")
+        mode = choose(Mode, item.mode, "mode")
+        check_count(item.travellers, "travellers", MAX_TRAVELLERS)
+        moment = self._check_time(item.moved_at)
+        self.pending[mid] = Movement(
+            operation=self.operation.slug,
+            site=self.site.code,
+            reference=item.reference,
+            direction=direction.value,
+            mode=mode.value,
+            travellers=item.travellers,
+            moved_at=moment,
+            recorded_by=self.recorded_by,
+        )
+        return ItemResult(index, item.reference, ItemStatus.RECORDED)
+
+    def _check_time(self, moved_at: datetime) -> datetime:
+        moment = check_past(moved_at, self.now, "moved_at")
+        self.operation.check_open()
+        self.operation.check_moment(moment, "moved_at")
+        self.site.check_recording(moment, "moved_at")
+        return moment
+
+    def changed_aggregates(self) -> list[Movement]:
+        return list(self.pending.values())

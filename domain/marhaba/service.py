@@ -1,0 +1,157 @@
+"""Application service of Marhaba: operations, sites and passenger movements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from domain.actors import Actor, Role
+from domain.clock import utc_now
+from domain.errors import ConflictError
+from domain.ids import IdentityHasher
+from domain.ledger import Ledger, last_position, retrying
+from domain.marhaba.assistance import AssistanceService
+from domain.marhaba.batch import MovementBatch
+from domain.marhaba.commands import AdjustMovement, LaunchOperation, RecordMovement, RegisterSite
+from domain.marhaba.lookup import Lookup
+from domain.marhaba.movement import Movement
+from domain.marhaba.operation import Operation
+from domain.marhaba.site import Site
+from domain.outcomes import BatchOutcome, Outcome
+from domain.ports import StreamIndex
+
+
+class MarhabaService:
+    def __init__(
+        self,
+        ledger: Ledger,
+        hasher: IdentityHasher,
+        streams: StreamIndex,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.ledger = ledger
+        self.streams = streams
+        self.clock = clock
+        self.find = Lookup(ledger)
+        self.cases = AssistanceService(ledger, self.find, hasher, clock)
+
+    def _save(self, *aggregates: Any) -> int:
+        return last_position(self.ledger.save(*aggregates))
+
+    # -- reading --------------------------------------------------------------
+    def operation(self, slug: str) -> Operation:
+        return self.find.operation(slug)
+
+    def sites(self, slug: str) -> list[Site]:
+        return [self.find.site(slug, code) for code in self.operation(slug).sites]
+
+    # -- operations and sites ---------------------------------------------------
+    def launch_operation(self, command: LaunchOperation, actor: Actor) -> Outcome:
+        actor.check_role(Role.ADMIN)
+
+        def launch() -> Outcome:
+            operation = Operation.launch(
+                slug=command.slug,
+                name=command.name,
+                starts_on=command.starts_on,
+                ends_on=command.ends_on,
+                launched_by=actor.name,
+            )
+            existing = self.find.maybe_operation(command.slug)
+            if existing is None:
+                return Outcome(True, self._save(operation))
+            if not existing.same_launch(command.name, command.starts_on, command.ends_on):
+                raise ConflictError(
+                    f"operation '{command.slug}' already exists with other details", "slug"
+                )
+            return Outcome(False, 0)
+
+        return retrying(launch)
+
+    def register_site(self, slug: str, command: RegisterSite, actor: Actor) -> Outcome:
+        actor.check_role(Role.ADMIN)
+
+        def register() -> Outcome:
+            operation = self.operation(slug)
+            site = Site.register(
+                operation,
+                code=command.code,
+                name=command.name,
+                kind=command.kind,
+                city=command.city,
+                country=command.country,
+                opens_on=command.opens_on,
+                closes_on=command.closes_on,
+                registered_by=actor.name,
+            )
+            existing = self.find.maybe_site(slug, command.code)
+            if existing is not None:
+                if existing.details() != site.details():
+                    raise ConflictError(
+                        f"site '{command.code}' is already registered with other details", "code"
+                    )
+                return Outcome(False, 0)
+            operation.add_site(site.code, actor.name)
+            return Outcome(True, self._save(operation, site))
+
+        return retrying(register)
+
+    def close_site(self, slug: str, code: str, reason: str, actor: Actor) -> Outcome:
+        actor.check_role(Role.ADMIN)
+
+        def close() -> Outcome:
+            self.operation(slug)
+            site = self.find.site(slug, code)
+            site.close(actor.name, reason)
+            return Outcome(True, self._save(site))
+
+        return retrying(close)
+
+    def close_operation(self, slug: str, reason: str, actor: Actor) -> Outcome:
+        actor.check_role(Role.ADMIN)
+
+        def close() -> Outcome:
+            operation = self.operation(slug)
+            operation.close(actor.name, reason)
+            return Outcome(True, self._save(operation))
+
+        return retrying(close)
+
+    # -- movements --------------------------------------------------------------
+    def record_movements(
+        self, slug: str, site: str, items: Sequence[RecordMovement], actor: Actor
+    ) -> BatchOutcome:
+        actor.check_role(Role.ADMIN, Role.SITE)
+        actor.check_scope(Role.SITE, site, "site")
+        return retrying(lambda: self._record_batch(slug, site, items, actor))
+
+    def _record_batch(
+        self, slug: str, code: str, items: Sequence[RecordMovement], actor: Actor
+    ) -> BatchOutcome:
+        operation = self.operation(slug)
+        site = self.find.site(slug, code)
+        ids = [Movement.create_id(slug, code, item.reference) for item in items]
+        known: dict[Any, Movement] = {
+            mid: self.ledger.repository.get(mid) for mid in self.streams.existing(set(ids))
+        }
+        batch = MovementBatch(operation, site, known, self.clock(), actor.name)
+        results = [batch.decide(i, item, ids[i]) for i, item in enumerate(items)]
+        changed = batch.changed_aggregates()
+        return BatchOutcome(results, self._save(*changed) if changed else 0)
+
+    def adjust_movement(
+        self, slug: str, site: str, reference: str, command: AdjustMovement, actor: Actor
+    ) -> Outcome:
+        actor.check_role(Role.ADMIN, Role.SITE)
+        actor.check_scope(Role.SITE, site, "site")
+
+        def adjust() -> Outcome:
+            self.operation(slug)
+            movement = self.find.movement(slug, site, reference)
+            created = movement.adjust(
+                command.adjustment_id, command.delta, command.reason, actor.name
+            )
+            return Outcome(created, self._save(movement) if created else 0)
+
+        return retrying(adjust)

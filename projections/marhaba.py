@@ -1,0 +1,111 @@
+"""The Marhaba view: a pure fold of operation, site, movement and case events.
+
+Scope is the operation's slug. Travellers are counted per direction (arrivals,
+departures) for the operation, each site, each Africa/Casablanca day and each
+mode; cases and people assisted per site, category and day of opening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain.clock import local_day
+from domain.marhaba.case import AssistanceCase
+from domain.marhaba.movement import Movement
+from domain.marhaba.operation import Operation
+from domain.marhaba.site import Site
+from projections.ports import Projection
+from projections.tally import Delta
+
+VIEW = "marhaba"
+TRAVELLERS = {"arrival": "arrivals", "departure": "departures"}
+SITE_LABELS = ("name", "kind", "city", "country")
+
+
+def _launched(d: Delta, e: Any) -> None:
+    d.label(e.slug, "operation", "", "name", e.name)
+    d.label(e.slug, "operation", "", "starts_on", e.starts_on.isoformat())
+    d.label(e.slug, "operation", "", "ends_on", e.ends_on.isoformat())
+
+
+def _operation_closed(d: Delta, e: Any) -> None:
+    d.label(e.operation, "operation", "", "closed_at", e.timestamp.isoformat())
+
+
+def _site_registered(d: Delta, e: Any) -> None:
+    d.add(e.operation, "operation", "", "sites", 1)
+    for name in SITE_LABELS:
+        d.label(e.operation, "site", e.code, name, getattr(e, name))
+    d.label(e.operation, "site", e.code, "opens_on", e.opens_on.isoformat())
+    d.label(e.operation, "site", e.code, "closes_on", e.closes_on.isoformat())
+
+
+def _site_closed(d: Delta, e: Any) -> None:
+    d.add(e.operation, "operation", "", "sites_closed", 1)
+    d.label(e.operation, "site", e.site, "closed_at", e.timestamp.isoformat())
+
+
+def _travellers(d: Delta, e: Any, day: str, amount: int, measure: str) -> None:
+    places = (("operation", ""), ("site", e.site), ("day", day), ("mode", e.mode))
+    for dimension, member in places:
+        d.add(e.operation, dimension, member, TRAVELLERS[e.direction], amount)
+        d.add(e.operation, dimension, member, measure, 1)
+
+
+def _movement_recorded(d: Delta, e: Any) -> None:
+    _travellers(d, e, local_day(e.moved_at).isoformat(), e.travellers, "movements")
+
+
+def _movement_adjusted(d: Delta, e: Any) -> None:
+    _travellers(d, e, e.moved_day, e.delta, "adjustments")
+
+
+def _case_places(e: Any) -> tuple[tuple[str, str], ...]:
+    return (("operation", ""), ("site", e.site), ("category", e.category))
+
+
+def _case_opened(d: Delta, e: Any) -> None:
+    day = local_day(e.opened_at).isoformat()
+    for dimension, member in (*_case_places(e), ("day", day)):
+        d.add(e.operation, dimension, member, "cases_opened", 1)
+        d.add(e.operation, dimension, member, "people_assisted", e.people)
+
+
+def _case_referred(d: Delta, e: Any) -> None:
+    for dimension, member in (*_case_places(e), ("destination", e.destination)):
+        d.add(e.operation, dimension, member, "referrals", 1)
+
+
+def _case_closed(d: Delta, e: Any) -> None:
+    for dimension, member in _case_places(e):
+        d.add(e.operation, dimension, member, "cases_closed", 1)
+
+
+def _event_class(aggregate: type, name: str) -> type:
+    # The @event decorator creates these classes at import time, so mypy cannot see them.
+    cls: type = getattr(aggregate, name)
+    return cls
+
+
+HANDLERS: dict[type, Callable[[Delta, Any], None]] = {
+    _event_class(Operation, "Launched"): _launched,
+    _event_class(Operation, "Closed"): _operation_closed,
+    _event_class(Site, "Registered"): _site_registered,
+    _event_class(Site, "Closed"): _site_closed,
+    _event_class(Movement, "Recorded"): _movement_recorded,
+    _event_class(Movement, "Adjusted"): _movement_adjusted,
+    _event_class(AssistanceCase, "Opened"): _case_opened,
+    _event_class(AssistanceCase, "Referred"): _case_referred,
+    _event_class(AssistanceCase, "Closed"): _case_closed,
+}
+
+
+def fold(state: Delta, event: object) -> Delta:
+    handler = HANDLERS.get(type(event))
+    if handler is not None:
+        handler(state, event)
+    return state
+
+
+PROJECTION = Projection(VIEW, fold)
