@@ -17,13 +17,14 @@ from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
 from adapters.tokens import TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
 from domain.distribution.service import DistributionService
+from domain.donations.service import DonationService
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
-from projections import distribution
+from projections import distribution, donations
 from projections.ports import Projection
 from projections.runner import Runner
 
-PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION,)
+PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION, donations.PROJECTION)
 
 
 class StoreUnavailableError(RuntimeError):
@@ -41,6 +42,7 @@ class Container:
     tokens: TokenStore
     metrics: Metrics
     distribution: DistributionService
+    donations: DonationService
 
     def close(self) -> None:
         self.live.stop()
@@ -72,7 +74,16 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         ViewDeliveryLocator(views, runner.catch_up),
     )
     return Container(
-        settings, engine, ledger, views, runner, live, TokenStore(engine), metrics, service
+        settings,
+        engine,
+        ledger,
+        views,
+        runner,
+        live,
+        TokenStore(engine),
+        metrics,
+        service,
+        DonationService(ledger),
     )
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from adapters.bootstrap import Container
 from api import errors
 from api.middleware import RequestContext
-from api.routers import campaigns, ops
+from api.routers import campaigns, donations, ops, stores
 
 
 def create_app(container: Container) -> FastAPI:
@@ -32,6 +32,8 @@ def create_app(container: Container) -> FastAPI:
     errors.install(app)
     app.include_router(ops.router)
     app.include_router(campaigns.router)
+    app.include_router(donations.router)
+    app.include_router(stores.router)
     app.add_middleware(
         RequestContext, metrics=container.metrics, max_body_bytes=container.settings.max_body_bytes
     )
