@@ -24,6 +24,19 @@ class Lot:
     out: int = 0  # thousandths dispatched so far
     allocations: list[tuple[str, int]] = field(default_factory=list)  # (recipient, thousandths)
 
+    def __deepcopy__(self, _memo: dict[int, object]) -> Lot:
+        # The repository deep-copies a cached store on every load; the generic
+        # copy of a slotted dataclass is what made large stores slow.
+        return Lot(
+            self.donation,
+            self.line,
+            self.item,
+            self.quantity,
+            self.value,
+            self.out,
+            list(self.allocations),
+        )
+
     @property
     def key(self) -> str:
         return lot_key(self.donation, self.line)

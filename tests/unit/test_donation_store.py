@@ -189,3 +189,15 @@ def test_acknowledgement_rules() -> None:
     assert not store.acknowledge(dispatch="bl-1", **ack)  # type: ignore[arg-type]
     with pytest.raises(ConflictError):
         store.acknowledge(**{**ack, "dispatch": "bl-1", "reference": "other"})  # type: ignore[arg-type]
+
+
+def test_a_copied_store_shares_no_state_with_the_cached_one() -> None:
+    import copy
+
+    store = store_with(("g1", [line(1, "masks", "100", 1000)]))
+    dispatch(store, "bl-1", "a-hospital", ("masks", "10"))
+    copied = copy.deepcopy(store)
+    dispatch(copied, "bl-2", "b-hospital", ("masks", "20"))
+    assert store.on_hand("masks") == 90_000
+    assert store.lots["g1/1"].allocations == [("a-hospital", 10_000)]
+    assert copied.on_hand("masks") == 70_000
