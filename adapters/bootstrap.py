@@ -17,17 +17,22 @@ from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
 from adapters.tokens import TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
 from domain.distribution.service import DistributionService
+from domain.donations.service import DonationService
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
 from domain.marhaba.service import MarhabaService
-from projections import delivery_index, distribution, marhaba
+from projections import delivery_index, distribution, donations, marhaba
 from projections.ports import Projection
 from projections.runner import Runner
 
 # Views that commands read: always kept by the API process, straight from the store.
 COMMAND_PROJECTIONS: tuple[Projection, ...] = (delivery_index.PROJECTION,)
 # Views people read: fed in-process, or by Kafka workers in the scaled-out deployment.
-TOTALS_PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION, marhaba.PROJECTION)
+TOTALS_PROJECTIONS: tuple[Projection, ...] = (
+    distribution.PROJECTION,
+    marhaba.PROJECTION,
+    donations.PROJECTION,
+)
 
 
 def projections_for(settings: Settings) -> tuple[Projection, ...]:
@@ -53,6 +58,7 @@ class Container:
     metrics: Metrics
     distribution: DistributionService
     marhaba: MarhabaService
+    donations: DonationService
 
     def close(self) -> None:
         self.live.stop()
@@ -99,6 +105,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         metrics,
         service,
         marhaba_service,
+        DonationService(ledger),
     )
 
 

@@ -106,6 +106,8 @@ class SqlViewStore:
                 ).where(
                     view_counts.c.view == view,
                     view_counts.c.scope == scope,
+                    # A counter that came back to zero reads as absent, as in a replay.
+                    view_counts.c.value != 0,
                 )
             ):
                 table.counts[(d, m, k)] = int(v)

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from adapters.bootstrap import Container
 from api import errors
 from api.middleware import RequestContext
-from api.routers import campaigns, operations, ops, reception
+from api.routers import campaigns, donations, operations, ops, reception, stores
 
 
 def create_app(container: Container) -> FastAPI:
@@ -34,6 +34,8 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(campaigns.router)
     app.include_router(operations.router)
     app.include_router(reception.router)
+    app.include_router(donations.router)
+    app.include_router(stores.router)
     app.add_middleware(
         RequestContext, metrics=container.metrics, max_body_bytes=container.settings.max_body_bytes
     )

@@ -1,0 +1,128 @@
+"""Response shape of GET /v1/donations/totals. Money in MAD strings, quantities as decimals."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class GiftTotals(BaseModel):
+    cash_received_mad: str
+    cash_paid_out_mad: str
+    in_kind_mad: str
+    value_received_mad: str = Field(description="cash received plus in-kind value")
+    in_kind_lines: int
+    unvalued_lines: int = Field(description="in-kind lines whose value is still unknown")
+
+
+class DonorTotalsPublic(GiftTotals):
+    code: str
+    kind: str | None
+    name: str
+
+
+class MonthTotalsPublic(GiftTotals):
+    month: str = Field(description="Africa/Casablanca month, YYYY-MM")
+
+
+class CategoryTotalsPublic(BaseModel):
+    category: str
+    in_kind_mad: str
+    in_kind_lines: int
+    unvalued_lines: int
+
+
+class FundTotalsPublic(BaseModel):
+    fund: str
+    received_mad: str
+    paid_out_mad: str
+
+
+class GoodsPublic(BaseModel):
+    item: str | None
+    unit: str | None
+    quantity: str
+    value_mad: str = Field(description="known value; goods of unknown value count as zero")
+    unvalued_quantity: str
+
+
+class StockTotalsPublic(GoodsPublic):
+    store: str | None
+    category: str | None
+    description: str | None
+
+
+class StoreTotalsPublic(BaseModel):
+    code: str
+    name: str | None
+    city: str | None
+    value_on_hand_mad: str
+    dispatches: int
+    value_dispatched_mad: str
+
+
+class RecipientTotalsPublic(BaseModel):
+    code: str
+    kind: str | None
+    name: str | None
+    dispatches: int
+    acknowledged: int
+    value_dispatched_mad: str
+    items: list[GoodsPublic]
+
+
+class ShipmentTotalsPublic(BaseModel):
+    code: str
+    destination: str | None
+    destination_country: str | None
+    departed_at: str | None
+    appeal: str | None
+    tonnes: str
+    kinds: int
+
+
+class ReconciledLinePublic(BaseModel):
+    donation: str
+    line: int
+    donor: str
+    donor_name: str
+    receipt: str | None
+    received_at: str | None
+    category: str | None
+    item: str | None
+    description: str | None
+    quantity: str | None
+    unit: str | None
+    declared_mad: str | None = Field(description="the value as first recorded")
+    value_mad: str | None = Field(description="the value now, after corrections")
+    corrections: int
+
+
+class ReconciliationPublic(BaseModel):
+    appeal: str | None
+    appeal_name: str | None
+    declared_mad: str | None
+    declared_source: str | None
+    listed_mad: str = Field(description="sum of the listed lines of known value")
+    gap_mad: str | None = Field(description="declared minus listed; negative: listed exceeds")
+    balanced: bool | None = Field(description="no gap and no line of unknown value")
+    lines: list[ReconciledLinePublic]
+    unvalued_lines: list[ReconciledLinePublic]
+
+
+class DonationTotalsPublic(GiftTotals):
+    position: int = Field(description="these totals include every event up to this ledger position")
+    donor_count: int
+    corrections: int
+    dispatches: int
+    acknowledged: int
+    value_dispatched_mad: str
+    shipped_tonnes: str
+    donors: list[DonorTotalsPublic]
+    categories: list[CategoryTotalsPublic]
+    months: list[MonthTotalsPublic]
+    funds: list[FundTotalsPublic]
+    stock: list[StockTotalsPublic]
+    stores: list[StoreTotalsPublic]
+    recipients: list[RecipientTotalsPublic]
+    shipments: list[ShipmentTotalsPublic]
+    reconciliation: ReconciliationPublic

@@ -1,0 +1,1 @@
+"""Donation intake: donors, cash and in-kind gifts, stores, dispatches, relief shipments."""
