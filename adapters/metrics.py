@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter as Tally
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -44,9 +45,9 @@ class Metrics:
         )
 
     def count_appended(self, recordings: Sequence[Any]) -> None:
-        for recording in recordings:
-            topic = recording.notification.topic
-            self.events_appended.labels(type=topic.rsplit(".", 1)[-1]).inc()
+        by_topic = Tally(recording.notification.topic for recording in recordings)
+        for topic, count in by_topic.items():
+            self.events_appended.labels(type=topic.rsplit(".", 1)[-1]).inc(count)
 
     def watch_lag(self, lag: Callable[[], dict[str, int]]) -> None:
         self.registry.register(_LagCollector(lag))

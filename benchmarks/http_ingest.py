@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -34,8 +35,20 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
+    if os.environ.get("BENCH_PROFILE"):  # e.g. BENCH_PROFILE=/tmp/server.txt (needs py-spy)
+        command = [
+            "py-spy",
+            "record",
+            "-f",
+            "raw",
+            "-o",
+            os.environ["BENCH_PROFILE"],
+            "--",
+            *command,
+        ]
     server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -93,7 +106,7 @@ def run(deliveries: int, batch: int, env: dict[str, str], port: int) -> dict[str
             items = [
                 {
                     "delivery_id": f"d{b}-{i}",
-                    "committee": f"c{(b * batch + i) % COMMITTEES}",
+                    "committee": f"c{b % COMMITTEES}",
                     "household": f"H{b * batch + i:08d}",
                     "household_size": 5,
                     "delivered_at": (start + timedelta(seconds=b)).isoformat(),
@@ -125,8 +138,8 @@ def run(deliveries: int, batch: int, env: dict[str, str], port: int) -> dict[str
             "lag_mean_ms": statistics.mean(lags) * 1000,
         }
     finally:
-        server.terminate()
-        server.wait(10)
+        server.send_signal(signal.SIGINT)  # py-spy writes its profile on SIGINT
+        server.wait(30)
 
 
 def main() -> None:

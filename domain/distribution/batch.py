@@ -13,11 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import DomainEvent
+
 from domain.clock import check_aware
 from domain.distribution.campaign import Campaign
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
-from domain.distribution.household import Household
+from domain.distribution.household import Household, NewDelivery
 from domain.errors import DomainError
 from domain.outcomes import ItemResult, ItemStatus
 
@@ -39,7 +41,7 @@ class BatchDecision:
         self.committee_of = committee_of
         self.now = now
         self.recorded_by = recorded_by
-        self.pending: dict[UUID, Household] = {}
+        self.pending: dict[UUID, Household | NewDelivery] = {}
         self.handed_out: dict[str, int] = {}
         self.committees: dict[str, Committee] = {}
         self.delivery_ids: dict[str, UUID] = {}
@@ -72,7 +74,9 @@ class BatchDecision:
         self._deliver(item, key, hid, household, committee)
         return ItemResult(index, item.delivery_id, ItemStatus.RECORDED)
 
-    def _duplicate(self, index: int, item: RecordDelivery, household: Household) -> ItemResult:
+    def _duplicate(
+        self, index: int, item: RecordDelivery, household: Household | NewDelivery
+    ) -> ItemResult:
         original = {
             "delivery_id": household.delivery_id,
             "committee": household.committee,
@@ -122,7 +126,7 @@ class BatchDecision:
         item: RecordDelivery,
         key: str,
         hid: UUID,
-        household: Household | None,
+        household: Household | NewDelivery | None,
         committee: Committee,
     ) -> None:
         details: dict[str, Any] = {
@@ -134,22 +138,26 @@ class BatchDecision:
             "delivered_at": check_aware(item.delivered_at, "delivered_at"),
             "recorded_by": self.recorded_by,
         }
-        if household is None:
-            household = Household(campaign=self.campaign.slug, household_key=key, **details)
-        else:
+        if isinstance(household, Household):
             household.deliver_again(**details)
-        self.pending[hid] = household
+            self.pending[hid] = household
+        else:  # only a household with no stream yet gets here: a served one was refused
+            self.pending[hid] = Household.first_delivery(
+                hid, campaign=self.campaign.slug, household_key=key, **details
+            )
         self.handed_out[committee.code] = self.handed_out.get(committee.code, 0) + 1
 
-    def changed_aggregates(self) -> list[Committee | Household]:
-        """Committees first (one event per batch each), then the households."""
+    def changed_aggregates(self) -> list[Committee | Household | DomainEvent]:
+        """Committees first (one event per batch each), then the households' events."""
         batch = batch_id(list(self.delivery_ids))
         for code, count in self.handed_out.items():
             self.committees[code].hand_out(count, batch)
-        changed: list[Committee | Household] = [
+        changed: list[Committee | Household | DomainEvent] = [
             c for c in self.committees.values() if c.code in self.handed_out
         ]
-        return changed + list(self.pending.values())
+        for pending in self.pending.values():
+            changed.append(pending.event if isinstance(pending, NewDelivery) else pending)
+        return changed
 
 
 def check_household_size(size: int) -> None:
