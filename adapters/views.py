@@ -15,6 +15,15 @@ from projections.delivery_index import VIEW as INDEX
 from projections.tally import Delta, Table
 
 
+def _upsert(table: str, last_key: str, mark: str, *, add: bool) -> str:
+    keys = f'"view", scope, dimension, member, {last_key}'
+    update = f"{table}.value + excluded.value" if add else "excluded.value"
+    return (
+        f"INSERT INTO {table} ({keys}, value) VALUES ({', '.join([mark] * 6)}) "  # noqa: S608
+        f"ON CONFLICT ({keys}) DO UPDATE SET value = {update}"
+    )
+
+
 class _RacedError(Exception):
     """Another runner moved a view first; the whole transaction is rolled back."""
 
@@ -66,33 +75,15 @@ class SqlViewStore:
         return conn.execute(insert).first() is not None
 
     def _write(self, conn: Connection, view: str, delta: Delta) -> None:
-        counts = [
-            {"view": view, "scope": s, "dimension": d, "member": m, "measure": k, "value": v}
-            for (s, d, m, k), v in delta.counts.items()
-            if v
-        ]
+        # Plain driver executemany: the ORM-level insert builds a parameter dict per
+        # row, which costs more than the database on a rebuild of a million events.
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        counts = [(view, *key, v) for key, v in delta.counts.items() if v]
         if counts:
-            stmt = self.dialect.insert(view_counts)
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=list(view_counts.primary_key.columns.keys()),
-                    set_={"value": view_counts.c.value + stmt.excluded.value},
-                ),
-                counts,
-            )
-        labels = [
-            {"view": view, "scope": s, "dimension": d, "member": m, "name": n, "value": v}
-            for (s, d, m, n), v in delta.labels.items()
-        ]
+            conn.exec_driver_sql(_upsert("view_counts", "measure", mark, add=True), counts)
+        labels = [(view, *key, v) for key, v in delta.labels.items()]
         if labels:
-            stmt = self.dialect.insert(view_labels)
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=list(view_labels.primary_key.columns.keys()),
-                    set_={"value": stmt.excluded.value},
-                ),
-                labels,
-            )
+            conn.exec_driver_sql(_upsert("view_labels", "name", mark, add=False), labels)
 
     def table(self, view: str, scope: str) -> Table:
         table = Table()

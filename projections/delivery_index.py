@@ -33,4 +33,4 @@ def fold(state: Delta, event: object) -> Delta:
     return state
 
 
-PROJECTION = Projection(VIEW, fold)
+PROJECTION = Projection(VIEW, fold, frozenset(HANDLERS))

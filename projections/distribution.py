@@ -57,9 +57,9 @@ def _places(e: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _served(d: Delta, e: Any, scope: str, day: str, sign: int) -> None:
-    for dimension, member in (*_places(e), ("day", day)):
-        d.add(scope, dimension, member, "households_served", sign)
-        d.add(scope, dimension, member, "people_reached", sign * e.household_size)
+    places = (*_places(e), ("day", day))
+    d.add_across(scope, places, "households_served", sign)
+    d.add_across(scope, places, "people_reached", sign * e.household_size)
 
 
 def _delivered(d: Delta, e: Any) -> None:
@@ -70,8 +70,7 @@ def _delivered(d: Delta, e: Any) -> None:
 def _reversed(d: Delta, e: Any) -> None:
     scope = e.campaign
     _served(d, e, scope, e.delivered_day, -1)
-    for dimension, member in _places(e):
-        d.add(scope, dimension, member, "deliveries_reversed", 1)
+    d.add_across(scope, _places(e), "deliveries_reversed", 1)
 
 
 def _event_class(aggregate: type, name: str) -> type:
@@ -99,4 +98,4 @@ def fold(state: Delta, event: object) -> Delta:
     return state
 
 
-PROJECTION = Projection(VIEW, fold)
+PROJECTION = Projection(VIEW, fold, frozenset(HANDLERS))

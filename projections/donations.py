@@ -218,4 +218,4 @@ def fold(state: Delta, event: object) -> Delta:
     return state
 
 
-PROJECTION = Projection(VIEW, fold)
+PROJECTION = Projection(VIEW, fold, frozenset(HANDLERS))

@@ -18,6 +18,8 @@ class Projection:
 
     name: str
     fold: Fold
+    handles: frozenset[type] | None = None
+    """The event classes the fold reacts to; runners skip the others (None: all)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,9 +59,9 @@ class Runner:
         projection: Projection, events: Sequence[Positioned], after: int
     ) -> tuple[Delta, int, int]:
         delta = Delta()
-        fold = projection.fold
+        fold, handles = projection.fold, projection.handles
         for item in events:
-            if item.position > after:
+            if item.position > after and (handles is None or type(item.event) in handles):
                 delta = fold(delta, item.event)
         return delta, after, max(after, events[-1].position)
 
