@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from fastapi import Response, status
+from pydantic import BaseModel
 
 from api.deps import VisibilityDep
 from api.schemas.common import CommandPublic
-from domain.outcomes import Outcome
+from domain.outcomes import BatchOutcome, ItemStatus, Outcome
+
+B = TypeVar("B", bound=BaseModel)
 
 
 def command_answer(
@@ -20,4 +25,31 @@ def command_answer(
         status="recorded" if outcome.created else "unchanged",
         position=outcome.position,
         visible=visibility.of(outcome.position),
+    )
+
+
+def batch_answer(
+    outcome: BatchOutcome, visibility: VisibilityDep, answer: type[B], id_field: str
+) -> B:
+    """Counts per status and one answer per item; ``id_field`` names the client's item id."""
+    items: list[dict[str, Any]] = [
+        {
+            "index": r.index,
+            id_field: r.item_id,
+            "status": r.status.value,
+            "reason": r.reason,
+            "field": r.field,
+            "original": r.original,
+        }
+        for r in outcome.items
+    ]
+    return answer.model_validate(
+        {
+            "recorded": outcome.count(ItemStatus.RECORDED),
+            "duplicate": outcome.count(ItemStatus.DUPLICATE),
+            "rejected": outcome.count(ItemStatus.REJECTED),
+            "position": outcome.position,
+            "visible": visibility.of(outcome.position),
+            "items": items,
+        }
     )

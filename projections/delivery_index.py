@@ -6,11 +6,10 @@ keeps it current from the store itself, even when totals are fed from Kafka.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from domain.distribution.household import Household
-from projections.ports import Projection
+from projections.dispatch import dispatching
 from projections.tally import Delta
 
 VIEW = "delivery_index"
@@ -20,17 +19,12 @@ def _indexed(d: Delta, e: Any) -> None:
     d.label(e.campaign, "delivery", e.delivery_id, "household", e.originator_id.hex)
 
 
-HANDLERS: dict[type, Callable[[Delta, Any], None]] = {
-    getattr(Household, "KitDelivered"): _indexed,  # noqa: B009 - made by @event at import
-    getattr(Household, "KitDeliveredAfterReversal"): _indexed,  # noqa: B009
-}
+PROJECTION = dispatching(
+    VIEW,
+    {
+        (Household, "KitDelivered"): _indexed,
+        (Household, "KitDeliveredAfterReversal"): _indexed,
+    },
+)
 
-
-def fold(state: Delta, event: object) -> Delta:
-    handler = HANDLERS.get(type(event))
-    if handler is not None:
-        handler(state, event)
-    return state
-
-
-PROJECTION = Projection(VIEW, fold, frozenset(HANDLERS))
+fold = PROJECTION.fold

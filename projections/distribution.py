@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from domain.clock import local_day
 from domain.distribution.campaign import Campaign
 from domain.distribution.committee import Committee
 from domain.distribution.household import Household
-from projections.ports import Projection
+from projections.dispatch import dispatching
 from projections.tally import Delta
 
 VIEW = "distribution"
@@ -73,29 +72,18 @@ def _reversed(d: Delta, e: Any) -> None:
     d.add_across(scope, _places(e), "deliveries_reversed", 1)
 
 
-def _event_class(aggregate: type, name: str) -> type:
-    # The @event decorator creates these classes at import time, so mypy cannot see them.
-    cls: type = getattr(aggregate, name)
-    return cls
+PROJECTION = dispatching(
+    VIEW,
+    {
+        (Campaign, "Launched"): _launched,
+        (Campaign, "QuotaSet"): _quota_set,
+        (Campaign, "KitsDispatched"): _kits_dispatched,
+        (Campaign, "Closed"): _closed,
+        (Committee, "Registered"): _registered,
+        (Household, "KitDelivered"): _delivered,
+        (Household, "KitDeliveredAfterReversal"): _delivered,
+        (Household, "DeliveryReversed"): _reversed,
+    },
+)
 
-
-HANDLERS: dict[type, Callable[[Delta, Any], None]] = {
-    _event_class(Campaign, "Launched"): _launched,
-    _event_class(Campaign, "QuotaSet"): _quota_set,
-    _event_class(Campaign, "KitsDispatched"): _kits_dispatched,
-    _event_class(Campaign, "Closed"): _closed,
-    _event_class(Committee, "Registered"): _registered,
-    _event_class(Household, "KitDelivered"): _delivered,
-    _event_class(Household, "KitDeliveredAfterReversal"): _delivered,
-    _event_class(Household, "DeliveryReversed"): _reversed,
-}
-
-
-def fold(state: Delta, event: object) -> Delta:
-    handler = HANDLERS.get(type(event))
-    if handler is not None:
-        handler(state, event)
-    return state
-
-
-PROJECTION = Projection(VIEW, fold, frozenset(HANDLERS))
+fold = PROJECTION.fold

@@ -7,7 +7,7 @@ Every event carries what its handler needs, so a batch folds with no lookups.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from domain.donations.donor import Donor
 from domain.donations.in_kind import InKindDonation
 from domain.donations.shipment import Shipment
 from domain.donations.store import Store
-from projections.ports import Projection
+from projections.dispatch import dispatching
 from projections.tally import Delta
 
 VIEW = "donations"
@@ -189,33 +189,22 @@ def _shipment_sent(d: Delta, e: Any) -> None:
     d.add(ALL, *TOTAL, "shipments", 1)
 
 
-def _event_class(aggregate: type, name: str) -> type:
-    # The @event decorator creates these classes at import time, so mypy cannot see them.
-    cls: type = getattr(aggregate, name)
-    return cls
+PROJECTION = dispatching(
+    VIEW,
+    {
+        (Donor, "DonorRegistered"): _donor_registered,
+        (CashDonation, "CashDonationRecorded"): _cash_recorded,
+        (InKindDonation, "InKindDonationRecorded"): _in_kind_recorded,
+        (InKindDonation, "ValuationCorrected"): _valuation_corrected,
+        (Appeal, "AppealOpened"): _appeal_opened,
+        (Appeal, "TotalDeclared"): _total_declared,
+        (Store, "StoreOpened"): _store_opened,
+        (Store, "GoodsReceived"): _goods_received,
+        (Store, "GoodsDispatched"): _goods_dispatched,
+        (Store, "DispatchAcknowledged"): _dispatch_acknowledged,
+        (Store, "LotRevalued"): _lot_revalued,
+        (Shipment, "ShipmentSent"): _shipment_sent,
+    },
+)
 
-
-HANDLERS: dict[type, Callable[[Delta, Any], None]] = {
-    _event_class(Donor, "DonorRegistered"): _donor_registered,
-    _event_class(CashDonation, "CashDonationRecorded"): _cash_recorded,
-    _event_class(InKindDonation, "InKindDonationRecorded"): _in_kind_recorded,
-    _event_class(InKindDonation, "ValuationCorrected"): _valuation_corrected,
-    _event_class(Appeal, "AppealOpened"): _appeal_opened,
-    _event_class(Appeal, "TotalDeclared"): _total_declared,
-    _event_class(Store, "StoreOpened"): _store_opened,
-    _event_class(Store, "GoodsReceived"): _goods_received,
-    _event_class(Store, "GoodsDispatched"): _goods_dispatched,
-    _event_class(Store, "DispatchAcknowledged"): _dispatch_acknowledged,
-    _event_class(Store, "LotRevalued"): _lot_revalued,
-    _event_class(Shipment, "ShipmentSent"): _shipment_sent,
-}
-
-
-def fold(state: Delta, event: object) -> Delta:
-    handler = HANDLERS.get(type(event))
-    if handler is not None:
-        handler(state, event)
-    return state
-
-
-PROJECTION = Projection(VIEW, fold, frozenset(HANDLERS))
+fold = PROJECTION.fold

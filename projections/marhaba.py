@@ -7,7 +7,6 @@ mode; cases and people assisted per site, category and day of opening.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from domain.clock import local_day
@@ -15,7 +14,7 @@ from domain.marhaba.case import AssistanceCase
 from domain.marhaba.movement import Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
-from projections.ports import Projection
+from projections.dispatch import dispatching
 from projections.tally import Delta
 
 VIEW = "marhaba"
@@ -82,30 +81,19 @@ def _case_closed(d: Delta, e: Any) -> None:
         d.add(e.operation, dimension, member, "cases_closed", 1)
 
 
-def _event_class(aggregate: type, name: str) -> type:
-    # The @event decorator creates these classes at import time, so mypy cannot see them.
-    cls: type = getattr(aggregate, name)
-    return cls
+PROJECTION = dispatching(
+    VIEW,
+    {
+        (Operation, "Launched"): _launched,
+        (Operation, "Closed"): _operation_closed,
+        (Site, "Registered"): _site_registered,
+        (Site, "Closed"): _site_closed,
+        (Movement, "Recorded"): _movement_recorded,
+        (Movement, "Adjusted"): _movement_adjusted,
+        (AssistanceCase, "Opened"): _case_opened,
+        (AssistanceCase, "Referred"): _case_referred,
+        (AssistanceCase, "Closed"): _case_closed,
+    },
+)
 
-
-HANDLERS: dict[type, Callable[[Delta, Any], None]] = {
-    _event_class(Operation, "Launched"): _launched,
-    _event_class(Operation, "Closed"): _operation_closed,
-    _event_class(Site, "Registered"): _site_registered,
-    _event_class(Site, "Closed"): _site_closed,
-    _event_class(Movement, "Recorded"): _movement_recorded,
-    _event_class(Movement, "Adjusted"): _movement_adjusted,
-    _event_class(AssistanceCase, "Opened"): _case_opened,
-    _event_class(AssistanceCase, "Referred"): _case_referred,
-    _event_class(AssistanceCase, "Closed"): _case_closed,
-}
-
-
-def fold(state: Delta, event: object) -> Delta:
-    handler = HANDLERS.get(type(event))
-    if handler is not None:
-        handler(state, event)
-    return state
-
-
-PROJECTION = Projection(VIEW, fold, frozenset(HANDLERS))
+fold = PROJECTION.fold

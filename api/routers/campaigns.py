@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.answers import command_answer
+from api.answers import batch_answer, command_answer
 from api.deps import ActorDep, ContainerDep, VisibilityDep
 from api.schemas.common import CommandPublic, centimes, mad
 from api.schemas.distribution import (
@@ -17,7 +17,6 @@ from api.schemas.distribution import (
     CommitteeCreate,
     DeliveryBatchCreate,
     DeliveryBatchPublic,
-    DeliveryResultPublic,
     QuotaCreate,
     ReversalCreate,
     StockCreate,
@@ -28,7 +27,6 @@ from domain.distribution.commands import (
     RecordDelivery,
     RegisterCommittee,
 )
-from domain.outcomes import ItemStatus
 from projections.distribution import VIEW
 from projections.distribution_report import campaign_totals
 
@@ -155,24 +153,7 @@ def record_deliveries(
         ],
         actor,
     )
-    return DeliveryBatchPublic(
-        recorded=outcome.count(ItemStatus.RECORDED),
-        duplicate=outcome.count(ItemStatus.DUPLICATE),
-        rejected=outcome.count(ItemStatus.REJECTED),
-        position=outcome.position,
-        visible=visibility.of(outcome.position),
-        items=[
-            DeliveryResultPublic(
-                index=r.index,
-                delivery_id=r.delivery_id,
-                status=r.status.value,
-                reason=r.reason,
-                field=r.field,
-                original=r.original,
-            )
-            for r in outcome.items
-        ],
-    )
+    return batch_answer(outcome, visibility, DeliveryBatchPublic, "delivery_id")
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.answers import command_answer
+from api.answers import batch_answer, command_answer
 from api.deps import ActorDep, ContainerDep, VisibilityDep
 from api.schemas.common import CommandPublic
 from api.schemas.marhaba import (
@@ -13,7 +13,6 @@ from api.schemas.marhaba import (
     CaseCreate,
     MovementBatchCreate,
     MovementBatchPublic,
-    MovementResultPublic,
     ReferralCreate,
 )
 from domain.marhaba.commands import (
@@ -23,7 +22,6 @@ from domain.marhaba.commands import (
     RecordMovement,
     ReferCase,
 )
-from domain.outcomes import ItemStatus
 
 router = APIRouter(prefix="/v1/operations/{operation}/sites/{site}", tags=["marhaba"])
 
@@ -53,24 +51,7 @@ def record_movements(
         ],
         actor,
     )
-    return MovementBatchPublic(
-        recorded=outcome.count(ItemStatus.RECORDED),
-        duplicate=outcome.count(ItemStatus.DUPLICATE),
-        rejected=outcome.count(ItemStatus.REJECTED),
-        position=outcome.position,
-        visible=visibility.of(outcome.position),
-        items=[
-            MovementResultPublic(
-                index=r.index,
-                reference=r.item_id,
-                status=r.status.value,
-                reason=r.reason,
-                field=r.field,
-                original=r.original,
-            )
-            for r in outcome.items
-        ],
-    )
+    return batch_answer(outcome, visibility, MovementBatchPublic, "reference")
 
 
 @router.post("/movements/{movement}/adjustments", status_code=201, response_model=CommandPublic)
