@@ -9,10 +9,15 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from adapters.database import make_engine, metadata
+from adapters.kobo.forms import KoboFormStore
+from adapters.kobo.webhook import KoboWebhook
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
 from adapters.schema import check_schema_version
 from adapters.settings import Settings
+from adapters.spreadsheets.distribution import DELIVERIES
+from adapters.spreadsheets.importer import Importer
+from adapters.spreadsheets.kinds import Target
 from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
 from adapters.tokens import TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
@@ -51,6 +56,8 @@ class Container:
     tokens: TokenStore
     metrics: Metrics
     distribution: DistributionService
+    imports: Importer
+    kobo: KoboWebhook
 
     def close(self) -> None:
         self.live.stop()
@@ -83,9 +90,32 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         SqlStreamIndex(engine, settings),
         ViewDeliveryLocator(views, runner.catch_up),
     )
+    targets = field_targets(service)
     return Container(
-        settings, engine, ledger, views, runner, live, TokenStore(engine), metrics, service
+        settings,
+        engine,
+        ledger,
+        views,
+        runner,
+        live,
+        TokenStore(engine),
+        metrics,
+        service,
+        Importer(targets),
+        KoboWebhook(KoboFormStore(engine), targets),
     )
+
+
+def field_targets(distribution: DistributionService) -> dict[str, Target]:
+    """Records that come in from spreadsheets and field forms, and who records each kind."""
+    return {
+        "deliveries": Target(
+            DELIVERIES,
+            submit=distribution.record_deliveries,
+            correct=distribution.correct_delivery,
+            check_scope=distribution.campaign,
+        ),
+    }
 
 
 def _prepare(engine: Engine, settings: Settings) -> None:

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from adapters.bootstrap import Container
 from api import errors
 from api.middleware import RequestContext
-from api.routers import campaigns, ops
+from api.routers import campaigns, dashboard, exports, imports, kobo, ops
 
 
 def create_app(container: Container) -> FastAPI:
@@ -32,6 +33,11 @@ def create_app(container: Container) -> FastAPI:
     errors.install(app)
     app.include_router(ops.router)
     app.include_router(campaigns.router)
+    app.include_router(exports.router)
+    app.include_router(imports.router)
+    app.include_router(kobo.router)
+    app.include_router(dashboard.router)
+    app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(
         RequestContext, metrics=container.metrics, max_body_bytes=container.settings.max_body_bytes
     )
