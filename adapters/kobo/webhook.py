@@ -17,7 +17,7 @@ from typing import Any
 
 from adapters.kobo.forms import FormMapping, KoboFormStore
 from adapters.spreadsheets.kinds import FieldKind, Target, parse_cells
-from adapters.spreadsheets.sheet import SheetError
+from adapters.spreadsheets.sheet import UnreadableInputError
 from adapters.spreadsheets.values import CellError
 from domain.actors import Actor, Role
 from domain.errors import DomainError, NotFoundError
@@ -115,14 +115,15 @@ class KoboWebhook:
                 cells[key] = _with_utc(found[1]) if found[0] == SUBMISSION_TIME else found[1]
         parsed, problems = parse_cells(kind, cells)
         if problems:
-            raise SheetError(
+            raise UnreadableInputError(
                 [
                     (sources.get(p.column, mapping.fields.get(p.column, p.column)), _said(p.reason))
                     for p in problems
                 ]
             )
         role, column = kind.scoped_by
-        return kind.build(parsed), Actor(role, f"kobo.{form}"[:40], parsed[column])
+        scope = parsed[column] if column else None
+        return kind.build(parsed), Actor(role, f"kobo.{form}"[:40], scope)
 
 
 def _check_mapping(kind: FieldKind, mapping: FormMapping) -> None:

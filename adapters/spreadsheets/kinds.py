@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.spreadsheets.sheet import SheetError
+from adapters.spreadsheets.sheet import UnreadableInputError
 from adapters.spreadsheets.values import CellError, header_key
 from domain.actors import Actor, Role
 from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome
@@ -41,7 +41,9 @@ class FieldKind:
     columns: tuple[Column, ...]
     build: Callable[[Mapping[str, Any]], Any]
     id_column: str  # the client's id of an item (a delivery id); resending it counts once
-    scoped_by: tuple[Role, str]  # which role's scope the record belongs to, and its column
+    # The role a field form acts as, and the column naming its scope (a committee, a site);
+    # None for roles without a scope (donations).
+    scoped_by: tuple[Role, str | None]
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -87,7 +89,7 @@ def map_header(kind: FieldKind, header: Sequence[str]) -> list[Column | None]:
         if column.required and column not in found:
             problems.append((f"header.{column.key}", "missing column; " + _expected(kind)))
     if problems:
-        raise SheetError(problems)
+        raise UnreadableInputError(problems)
     return found
 
 

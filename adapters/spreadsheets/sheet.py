@@ -20,8 +20,8 @@ SEPARATORS = (";", ",", "\t")
 MAX_ROWS = 100_000
 
 
-class SheetError(DomainError):
-    """The file as a whole cannot be imported; ``fields`` names every problem found."""
+class UnreadableInputError(DomainError):
+    """A file (or a form submission) cannot be read; ``fields`` names every problem found."""
 
     def __init__(self, fields: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{field}: {reason}" for field, reason in fields), fields[0][0])
@@ -53,7 +53,7 @@ def _decode(data: bytes, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise SheetError(
+        raise UnreadableInputError(
             [
                 (
                     "file",
@@ -63,7 +63,9 @@ def _decode(data: bytes, encoding: str) -> str:
             ]
         ) from None
     if "\x00" in text:
-        raise SheetError([("file", "wrong encoding or not a CSV file (it holds NUL bytes)")])
+        raise UnreadableInputError(
+            [("file", "wrong encoding or not a CSV file (it holds NUL bytes)")]
+        )
     return text
 
 
@@ -78,12 +80,12 @@ def read(data: bytes) -> Sheet:
         separator = max(SEPARATORS, key=first.count)
     records = list(_records(text, separator))
     if not records:
-        raise SheetError([("file", "the file is empty")])
+        raise UnreadableInputError([("file", "the file is empty")])
     header, rows = records[0], records[1:]
     if not rows:
-        raise SheetError([("file", "the file has a header row but no data rows")])
+        raise UnreadableInputError([("file", "the file has a header row but no data rows")])
     if len(rows) > MAX_ROWS:
-        raise SheetError([("file", f"more than {MAX_ROWS} rows; split the file")])
+        raise UnreadableInputError([("file", f"more than {MAX_ROWS} rows; split the file")])
     return Sheet(header.cells, rows)
 
 
@@ -94,4 +96,4 @@ def _records(text: str, separator: str) -> Iterator[Record]:
             if any(cell.strip() for cell in cells):
                 yield Record(index, cells)
     except csv.Error as error:
-        raise SheetError([("file", f"not a readable CSV file ({error})")]) from None
+        raise UnreadableInputError([("file", f"not a readable CSV file ({error})")]) from None

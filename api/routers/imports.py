@@ -8,10 +8,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from adapters.bootstrap import Container
 from adapters.spreadsheets.importer import ImportReport
-from adapters.spreadsheets.sheet import SheetError
+from adapters.spreadsheets.sheet import UnreadableInputError
 from api.deps import ActorDep, ContainerDep, Visibility, VisibilityDep
 from api.schemas.field import ImportPublic, ImportRowPublic, ProblemPublic
+from domain.actors import Actor
 from domain.outcomes import BatchMode
 
 router = APIRouter(tags=["field tools"])
@@ -51,7 +53,7 @@ async def uploaded(request: Request) -> bytes:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise SheetError([("file", "send the CSV file in a form field named 'file'")])
+            raise UnreadableInputError([("file", "send the CSV file in a form field named 'file'")])
         return await upload.read()
     return await request.body()
 
@@ -62,7 +64,10 @@ def import_answer(report: ImportReport, visibility: Visibility) -> ImportPublic:
             row=r.row,
             id=r.item_id,
             status=r.status,
-            problems=[ProblemPublic(row=r.row, **vars_of(p)) for p in r.problems],
+            problems=[
+                ProblemPublic(row=r.row, column=p.column, value=p.value, reason=p.reason)
+                for p in r.problems
+            ],
             original=r.original,
         )
         for r in report.rows
@@ -84,8 +89,19 @@ def import_answer(report: ImportReport, visibility: Visibility) -> ImportPublic:
     )
 
 
-def vars_of(problem: object) -> dict[str, object]:
-    return {k: getattr(problem, k) for k in ("column", "value", "reason")}
+async def run_import(
+    kind: str,
+    scope: str,
+    request: Request,
+    container: Container,
+    actor: Actor,
+    visibility: Visibility,
+    mode: BatchMode,
+) -> ImportPublic:
+    """What every import route does: read the file, import it off the event loop, answer."""
+    data = await uploaded(request)
+    report = await run_in_threadpool(container.imports.run, kind, scope, data, actor, mode)
+    return await run_in_threadpool(import_answer, report, visibility)
 
 
 @router.post(
@@ -103,9 +119,5 @@ async def import_deliveries(
     all_or_nothing: AllQuery = False,
 ) -> ImportPublic:
     """Import deliveries from a CSV file as Excel or LibreOffice save it; an answer per row."""
-    data = await uploaded(request)
     mode = batch_mode(dry_run, all_or_nothing)
-    report = await run_in_threadpool(
-        container.imports.run, "deliveries", campaign, data, actor, mode
-    )
-    return await run_in_threadpool(import_answer, report, visibility)
+    return await run_import("deliveries", campaign, request, container, actor, visibility, mode)

@@ -268,3 +268,15 @@ def test_a_form_per_committee_with_a_constant_and_bare_question_names(
     sidi = {c["code"]: c for c in totals["committee_totals"]}["casa-sidi"]
     assert sidi["households_served"] == 1
     assert totals["days"] == [{"day": "2020-04-26", "households_served": 1, "people_reached": 5}]
+
+
+def test_submission_time_is_read_as_utc(http: httpx.Client, admin: dict[str, str]) -> None:
+    # Kobo's _submission_time has no offset and is UTC; on 10 June 2020 Morocco was at
+    # UTC+1, so 23:30 UTC is already 11 June in Casablanca.
+    mapping = MAPPING | {"fields": {**MAPPING["fields"], "delivered_at": "_submission_time"}}
+    secret = http.put(HOOK, json=mapping, headers=admin).json()["secret"]
+    payload = submission(FIRST) | {"_submission_time": "2020-06-10T23:30:00"}
+    answer = http.post(HOOK, json=payload, headers=basic(secret))
+    assert answer.status_code == 201, answer.text
+    days = served(http, admin, answer.json()["position"])["days"]
+    assert [d["day"] for d in days] == ["2020-06-11"]

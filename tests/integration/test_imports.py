@@ -10,7 +10,7 @@ import pytest
 
 from adapters.bootstrap import Container
 from adapters.spreadsheets.importer import ImportReport
-from adapters.spreadsheets.sheet import SheetError
+from adapters.spreadsheets.sheet import UnreadableInputError
 from domain.actors import Actor, Role
 from domain.distribution.commands import DispatchKits, LaunchCampaign, RegisterCommittee
 from domain.errors import NotFoundError
@@ -131,7 +131,7 @@ def test_missing_column_names_it(container: Container, admin: Actor) -> None:
     data = csv_bytes(
         "d-1;casa-anfa;BK000001;26/04/2020", header="delivery_id;committee;household;delivered_at"
     )
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(UnreadableInputError) as caught:
         run(container, admin, data)
     assert [f["field"] for f in caught.value.fields] == ["header.household_size"]
     assert caught.value.fields[0]["reason"].startswith("missing column")
@@ -142,7 +142,7 @@ def test_unknown_header_names_it_and_lists_the_expected_ones(
 ) -> None:
     prepare(container, admin)
     header = HEADER + ";Nom du bénéficiaire"
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(UnreadableInputError) as caught:
         run(
             container, admin, csv_bytes("d-1;casa-anfa;BK000001;5;26/04/2020;Fatima", header=header)
         )
@@ -154,7 +154,7 @@ def test_unknown_header_names_it_and_lists_the_expected_ones(
 def test_a_column_given_twice_is_refused(container: Container, admin: Actor) -> None:
     prepare(container, admin)
     header = HEADER + ";CIN"
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(UnreadableInputError) as caught:
         run(container, admin, csv_bytes("d-1;casa-anfa;BK000001;5;26/04/2020;BK1", header=header))
     assert caught.value.fields == [
         {"field": "header.household", "reason": "the column appears twice"}
@@ -171,7 +171,7 @@ def test_a_column_given_twice_is_refused(container: Container, admin: Actor) -> 
 )
 def test_empty_file(container: Container, admin: Actor, data: bytes, reason: str) -> None:
     prepare(container, admin)
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(UnreadableInputError) as caught:
         run(container, admin, data)
     assert caught.value.fields == [{"field": "file", "reason": reason}]
 
@@ -184,7 +184,7 @@ def test_wrong_encoding(container: Container, admin: Actor, encoding: str) -> No
         if encoding == "cp1256"
         else ("identifiant;comité;ménage;taille du ménage;date de livraison")
     )
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(UnreadableInputError) as caught:
         run(
             container,
             admin,

@@ -11,7 +11,7 @@ from adapters.kobo.webhook import record_id
 from adapters.spreadsheets import values
 from adapters.spreadsheets.distribution import DELIVERIES
 from adapters.spreadsheets.kinds import map_header
-from adapters.spreadsheets.sheet import SheetError, read
+from adapters.spreadsheets.sheet import UnreadableInputError, read
 from adapters.spreadsheets.values import CellError, header_key
 from domain.clock import CASABLANCA
 
@@ -141,9 +141,9 @@ def test_separator_is_sniffed_from_the_header(separator: str) -> None:
 
 
 def test_files_that_are_not_csv_text() -> None:
-    with pytest.raises(SheetError, match="wrong encoding"):
+    with pytest.raises(UnreadableInputError, match="wrong encoding"):
         read("identifiant;comité\n1;é\n".encode("cp1252"))
-    with pytest.raises(SheetError, match="NUL"):
+    with pytest.raises(UnreadableInputError, match="NUL"):
         read(b"PK\x03\x04\x00\x00 an xlsx file")
 
 
