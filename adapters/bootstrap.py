@@ -9,10 +9,15 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from adapters.database import make_engine, metadata
+from adapters.kobo.forms import KoboFormStore
+from adapters.kobo.webhook import KoboWebhook
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
 from adapters.schema import check_schema_version
 from adapters.settings import Settings
+from adapters.spreadsheets.distribution import DELIVERIES
+from adapters.spreadsheets.importer import Importer
+from adapters.spreadsheets.kinds import Target
 from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
 from adapters.tokens import TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
@@ -59,6 +64,8 @@ class Container:
     distribution: DistributionService
     marhaba: MarhabaService
     donations: DonationService
+    imports: Importer
+    kobo: KoboWebhook
 
     def close(self) -> None:
         self.live.stop()
@@ -85,15 +92,12 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     ledger.subscribe(live.on_saved)
     ledger.subscribe(metrics.count_appended)
     metrics.watch_lag(runner.lag)
+    hasher, streams = IdentityHasher(settings.identity_secret()), SqlStreamIndex(engine, settings)
     service = DistributionService(
-        ledger,
-        IdentityHasher(settings.identity_secret()),
-        SqlStreamIndex(engine, settings),
-        ViewDeliveryLocator(views, runner.catch_up),
+        ledger, hasher, streams, ViewDeliveryLocator(views, runner.catch_up)
     )
-    marhaba_service = MarhabaService(
-        ledger, IdentityHasher(settings.identity_secret()), SqlStreamIndex(engine, settings)
-    )
+    marhaba_service = MarhabaService(ledger, hasher, streams)
+    targets = field_targets(service)
     return Container(
         settings,
         engine,
@@ -106,7 +110,21 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         service,
         marhaba_service,
         DonationService(ledger),
+        Importer(targets),
+        KoboWebhook(KoboFormStore(engine), targets),
     )
+
+
+def field_targets(distribution: DistributionService) -> dict[str, Target]:
+    """Records that come in from spreadsheets and field forms, and who records each kind."""
+    return {
+        "deliveries": Target(
+            DELIVERIES,
+            submit=distribution.record_deliveries,
+            correct=distribution.correct_delivery,
+            check_scope=distribution.campaign,
+        ),
+    }
 
 
 def _prepare(engine: Engine, settings: Settings) -> None:

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     admin_token_file: Path = Path("./var/admin-token")
     log_level: str = "INFO"
     max_body_bytes: int = Field(5_000_000, ge=1024)
+    organisation: str = Field(
+        "Fondation Mohammed V pour la Solidarité",
+        description="the organisation named in partners' exports (HXL #org)",
+    )
 
     @model_validator(mode="after")
     def _check_database_url(self) -> Settings:

@@ -127,6 +127,19 @@ class SqlViewStore:
         with self.engine.connect() as conn:
             return conn.execute(query).scalar()
 
+    def labels_by_scope(self, view: str, dimension: str) -> dict[str, dict[str, str]]:
+        """Every scope's labels on one dimension's blank member (e.g. each campaign's name)."""
+        query = select(view_labels.c.scope, view_labels.c.name, view_labels.c.value).where(
+            view_labels.c.view == view,
+            view_labels.c.dimension == dimension,
+            view_labels.c.member == "",
+        )
+        found: dict[str, dict[str, str]] = {}
+        with self.engine.connect() as conn:
+            for scope, name, value in conn.execute(query):
+                found.setdefault(scope, {})[name] = value
+        return found
+
     def dump(self) -> dict[str, Any]:
         """Every row of every view, for field-by-field comparisons (replay, tests)."""
         with self.engine.connect() as conn:

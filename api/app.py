@@ -6,11 +6,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from adapters.bootstrap import Container
 from api import errors
 from api.middleware import RequestContext
-from api.routers import campaigns, donations, operations, ops, reception, stores
+from api.routers import (
+    campaigns,
+    dashboard,
+    donations,
+    exports,
+    imports,
+    kobo,
+    operations,
+    ops,
+    reception,
+    stores,
+)
 
 
 def create_app(container: Container) -> FastAPI:
@@ -36,6 +48,11 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(reception.router)
     app.include_router(donations.router)
     app.include_router(stores.router)
+    app.include_router(exports.router)
+    app.include_router(imports.router)
+    app.include_router(kobo.router)
+    app.include_router(dashboard.router)
+    app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(
         RequestContext, metrics=container.metrics, max_body_bytes=container.settings.max_body_bytes
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,8 @@ from domain.actors import Role
 app = typer.Typer(help="Tadamon: event-sourced operations ledger.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
+import_app = typer.Typer(help="Import records from CSV spreadsheets.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 
 def _container() -> Container:
@@ -83,6 +86,26 @@ def tokens_revoke(token_id: Annotated[str, typer.Argument(help="the token's id")
     if not _container().tokens.revoke(token_id):
         typer.secho(f"error: no token with id {token_id}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
+
+
+@import_app.command("deliveries")
+def import_deliveries(
+    file: Annotated[Path, typer.Argument(help="CSV file as Excel or LibreOffice saves it")],
+    campaign: Annotated[str, typer.Option(help="campaign slug, e.g. ramadan-1441")],
+    dry_run: Annotated[bool, typer.Option(help="check every row; record nothing")] = False,
+    all_or_nothing: Annotated[
+        bool, typer.Option(help="record nothing unless every row can be recorded")
+    ] = False,
+) -> None:
+    """Record a committee's deliveries from a spreadsheet (exit 1 if any row is refused)."""
+    from api.importing import run_import
+
+    container = _container()
+    try:
+        code = run_import(container, "deliveries", campaign, file, dry_run, all_or_nothing)
+    finally:
+        container.close()
+    raise typer.Exit(code)
 
 
 def main() -> None:

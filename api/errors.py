@@ -58,8 +58,12 @@ def _on_validation(request: Request, exc: RequestValidationError) -> JSONRespons
 
 def _on_domain(request: Request, exc: DomainError) -> JSONResponse:
     codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
-    fields = [{"field": exc.field, "reason": exc.reason}] if exc.field else []
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    fields = getattr(exc, "fields", None) or (
+        [{"field": exc.field, "reason": exc.reason}] if exc.field else []
+    )
+    headers = (
+        {"WWW-Authenticate": getattr(exc, "challenge", "Bearer")} if exc.status == 401 else None
+    )
     return JSONResponse(
         error_body(request, codes.get(exc.status, "rejected"), exc.reason, fields),
         status_code=exc.status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -12,6 +13,7 @@ from api.schemas.common import CommandPublic, centimes, mad
 from api.schemas.distribution import (
     CampaignCreate,
     CampaignPublic,
+    CampaignSummaryPublic,
     CampaignTotalsPublic,
     ClosureCreate,
     CommitteeCreate,
@@ -55,6 +57,14 @@ def launch_campaign(
         actor,
     )
     return command_answer(outcome, visibility, response)
+
+
+@router.get("", response_model=list[CampaignSummaryPublic])
+def list_campaigns(container: ContainerDep, actor: ActorDep) -> list[CampaignSummaryPublic]:
+    """Every campaign the totals know, newest first."""
+    found = container.views.labels_by_scope(VIEW, "campaign")
+    summaries = [CampaignSummaryPublic(slug=slug, **labels) for slug, labels in found.items()]
+    return sorted(summaries, key=lambda c: (c.starts_on or date.min, c.slug), reverse=True)
 
 
 @router.get("/{campaign}", response_model=CampaignPublic)

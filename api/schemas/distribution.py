@@ -109,6 +109,14 @@ class CampaignPublic(BaseModel):
     closed: bool
 
 
+class CampaignSummaryPublic(BaseModel):
+    slug: str
+    name: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    closed_at: str | None = None
+
+
 class PlaceTotalsPublic(BaseModel):
     code: str
     name_ar: str | None = None

@@ -20,12 +20,13 @@ from domain.distribution.commands import (
     RegisterCommittee,
 )
 from domain.distribution.committee import Committee
+from domain.distribution.correction import DeliveryCorrection
 from domain.distribution.household import Household
 from domain.errors import ConflictError, NotFoundError
 from domain.geography import check_province
 from domain.ids import IdentityHasher, check_code
 from domain.ledger import Ledger, last_position, retrying
-from domain.outcomes import BatchOutcome, Outcome
+from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome, Outcome
 from domain.ports import DeliveryLocator, StreamIndex
 
 
@@ -148,16 +149,25 @@ class DistributionService:
         return retrying(dispatch)
 
     def record_deliveries(
-        self, slug: str, items: Sequence[RecordDelivery], actor: Actor
+        self,
+        slug: str,
+        items: Sequence[RecordDelivery],
+        actor: Actor,
+        mode: BatchMode = BatchMode.RECORD,
     ) -> BatchOutcome:
         actor.check_role(Role.ADMIN, Role.COMMITTEE)
         for index, item in enumerate(items):
             actor.check_scope(Role.COMMITTEE, item.committee, f"items.{index}.committee")
         keys = [self.hasher.digest(item.household) for item in items]
-        return retrying(lambda: self._record_batch(slug, items, keys, actor))
+        return retrying(lambda: self._record_batch(slug, items, keys, actor, mode))
 
     def _record_batch(
-        self, slug: str, items: Sequence[RecordDelivery], keys: list[str], actor: Actor
+        self,
+        slug: str,
+        items: Sequence[RecordDelivery],
+        keys: list[str],
+        actor: Actor,
+        mode: BatchMode,
     ) -> BatchOutcome:
         campaign = self.campaign(slug)
         ids = [Household.create_id(slug, key) for key in keys]
@@ -172,6 +182,8 @@ class DistributionService:
             actor.name,
         )
         results = [decision.decide(i, item, keys[i], ids[i]) for i, item in enumerate(items)]
+        if not mode.saves(results):
+            return BatchOutcome(results, 0, committed=False)
         return BatchOutcome(results, self._save(*decision.changed_aggregates()))
 
     def _maybe_committee(self, slug: str, code: str) -> Committee | None:
@@ -196,6 +208,22 @@ class DistributionService:
             return Outcome(True, self._save(household, committee))
 
         return retrying(reverse)
+
+    def correct_delivery(
+        self, slug: str, replaced: str, item: RecordDelivery, reason: str, actor: Actor
+    ) -> CorrectionOutcome:
+        """Replace a delivery by a corrected one: reversal and new delivery in one save.
+
+        Sending the same correction again answers ``duplicate``; if the replaced delivery
+        was never recorded, or is already reversed, only the new delivery is recorded.
+        """
+        actor.check_role(Role.ADMIN, Role.COMMITTEE)
+        actor.check_scope(Role.COMMITTEE, item.committee, "committee")
+        self.campaign(slug)
+        key = self.hasher.digest(item.household)
+        old = self.locator.household_of(slug, replaced)
+        correction = DeliveryCorrection(self, slug, replaced, reason, actor)
+        return retrying(lambda: correction.run(item, key, old))
 
     def close_campaign(self, slug: str, reason: str, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)

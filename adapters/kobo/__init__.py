@@ -1,0 +1,1 @@
+"""KoboToolbox REST Services: form mappings and the submission webhook."""

@@ -1,0 +1,1 @@
+"""Spreadsheet imports: CSV files as Excel and LibreOffice save them."""

@@ -1,0 +1,319 @@
+// The live dashboard: reads the API with the visitor's token and polls for changes.
+// No framework and no build step; everything it loads comes from this server.
+"use strict";
+
+(function () {
+  const I18N = window.TADAMON_I18N;
+  const TOKEN_KEY = "tadamon.token";
+  const LANG_KEY = "tadamon.lang";
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const query = new URLSearchParams(location.search);
+  const POLL_MS = Math.max(250, Number(query.get("poll")) || 3000);
+  const state = {
+    lang: pickLanguage(),
+    campaign: fragment.get("campaign") || "",
+    operation: fragment.get("operation") || "marhaba-2020",
+    head: -1,
+    totals: null,
+    extra: { marhaba: null, donations: null },
+    activity: [],
+    timer: null,
+    generation: 0,
+    updatedAt: "",
+  };
+  const $ = (id) => document.getElementById(id);
+
+  function pickLanguage() {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved && I18N[saved]) return saved;
+    const wanted = (navigator.language || "fr").slice(0, 2);
+    return I18N[wanted] ? wanted : "fr";
+  }
+
+  function words() {
+    return I18N[state.lang];
+  }
+
+  function number(value) {
+    return new Intl.NumberFormat(words().locale).format(Number(value || 0));
+  }
+
+  function moment(iso) {
+    const format = new Intl.DateTimeFormat(words().locale, {
+      dateStyle: "short",
+      timeStyle: "medium",
+      timeZone: "Africa/Casablanca",
+    });
+    return format.format(new Date(iso));
+  }
+
+  // -- token: from the URL fragment once (e.g. an auditor's read-only link), then the tab --
+  function takeTokenFromFragment() {
+    const token = fragment.get("token") || fragment.get("auditor");
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    fragment.delete("token");
+    fragment.delete("auditor");
+    const rest = fragment.toString();
+    history.replaceState(null, "", location.pathname + location.search + (rest ? "#" + rest : ""));
+  }
+
+  async function api(path) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const answer = await fetch(path, {
+      headers: { Authorization: "Bearer " + token, Accept: "application/json" },
+      cache: "no-store",
+    });
+    if (answer.status === 401) {
+      signOut(words().bad_token);
+      throw new Error("unauthorized");
+    }
+    if (answer.status === 404) return null;
+    if (!answer.ok) throw new Error("HTTP " + answer.status);
+    return answer.json();
+  }
+
+  // -- language -------------------------------------------------------------------------
+  function applyLanguage(lang) {
+    state.lang = lang;
+    localStorage.setItem(LANG_KEY, lang);
+    document.documentElement.lang = lang;
+    document.documentElement.dir = words().dir;
+    document.querySelectorAll("[data-i18n]").forEach((el) => {
+      const text = words()[el.dataset.i18n];
+      if (typeof text === "string") el.textContent = text;
+    });
+    document.querySelectorAll("[data-lang]").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
+    });
+    render();
+  }
+
+  // -- rendering --------------------------------------------------------------------------
+  function placeName(place) {
+    return place["name_" + state.lang] || place.name_fr || place.code;
+  }
+
+  function bar(label, value, goal, note) {
+    const item = document.createElement("li");
+    const head = document.createElement("div");
+    head.className = "bar-head";
+    const name = document.createElement("span");
+    name.textContent = label;
+    const figures = document.createElement("span");
+    figures.className = "bar-figures";
+    figures.textContent = goal > 0 ? `${number(value)} / ${number(goal)}` : number(value);
+    head.append(name, figures);
+    const track = document.createElement("div");
+    track.className = "progress";
+    const fill = document.createElement("div");
+    fill.className = "fill";
+    fill.style.inlineSize = goal > 0 ? Math.min(100, (100 * value) / goal) + "%" : "0%";
+    track.append(fill);
+    item.append(head, track);
+    if (note) item.title = note;
+    return item;
+  }
+
+  function renderDistribution() {
+    const t = state.totals;
+    if (!t) return;
+    $("campaign-name").textContent = t.name || t.campaign;
+    $("served").textContent = number(t.households_served);
+    $("target").textContent = number(t.target_households);
+    const share = t.target_households ? (100 * t.households_served) / t.target_households : 0;
+    $("served-bar").style.inlineSize = Math.min(100, share) + "%";
+    $("served-bar").parentElement.setAttribute("aria-valuenow", share.toFixed(1));
+    $("people").textContent = number(t.people_reached);
+    $("stock").textContent = number(t.kits_in_stock);
+    $("committees").textContent = number(t.committees);
+    $("reversed").textContent = number(t.deliveries_reversed);
+    const regions = t.regions.map((r) => bar(placeName(r), r.households_served, r.quota, r.code));
+    $("regions").replaceChildren(...(regions.length ? regions : [empty()]));
+    const provinces = [...t.provinces]
+      .sort((a, b) => (a.region + a.code).localeCompare(b.region + b.code))
+      .map((p) => bar(placeName(p), p.households_served, p.quota, p.code));
+    $("provinces").replaceChildren(...(provinces.length ? provinces : [empty()]));
+  }
+
+  function empty() {
+    const item = document.createElement("li");
+    item.className = "empty";
+    item.textContent = words().no_data;
+    return item;
+  }
+
+  // PLACEHOLDER (Marhaba, Donations): shows the figures these operations' totals
+  // endpoints give, by the names below when present, else their top-level numbers.
+  const KNOWN_FACTS = {
+    marhaba: [
+      ["arrivals", "arrivals"],
+      ["departures", "departures"],
+      ["people_assisted", "assisted"],
+      ["assisted", "assisted"],
+    ],
+    donations: [
+      ["received_mad", "received"],
+      ["total_received_mad", "received"],
+      ["dispatched_mad", "dispatched"],
+      ["total_dispatched_mad", "dispatched"],
+    ],
+  };
+
+  function renderExtra(name) {
+    const data = state.extra[name];
+    $("card-" + name).hidden = !data;
+    if (!data) return;
+    let facts = KNOWN_FACTS[name].filter(([key]) => data[key] !== undefined);
+    if (!facts.length) {
+      facts = Object.keys(data)
+        .filter((key) => /^-?\d+(\.\d+)?$/.test(String(data[key])))
+        .slice(0, 6)
+        .map((key) => [key, key]);
+    }
+    const rows = facts.map(([key, label]) => {
+      const row = document.createElement("div");
+      const term = document.createElement("dt");
+      term.textContent = words()[label] || label;
+      const value = document.createElement("dd");
+      value.textContent = number(data[key]);
+      row.append(term, value);
+      return row;
+    });
+    $(name + "-facts").replaceChildren(...rows);
+  }
+
+  function activityText(item) {
+    const d = item.details;
+    const parts = [d.committee || d.site || d.campaign || d.operation, d.province || d.region];
+    if (d.household_size) parts.push(`${number(d.household_size)} ${words().people}`);
+    if (d.quantity) parts.push(`${number(d.quantity)} ${words().kits}`);
+    if (d.count) parts.push(`× ${number(d.count)}`);
+    if (d.households !== undefined) parts.push(`${number(d.households)} ${words().households}`);
+    return parts.filter((p) => p !== undefined && p !== "").join(" · ");
+  }
+
+  function renderActivity() {
+    const items = state.activity.map((item) => {
+      const li = document.createElement("li");
+      const time = document.createElement("time");
+      time.dateTime = item.at;
+      time.textContent = moment(item.at);
+      const what = document.createElement("strong");
+      what.textContent = words().types[item.type] || item.type;
+      const detail = document.createElement("span");
+      detail.textContent = activityText(item);
+      li.append(time, what, detail);
+      return li;
+    });
+    $("activity").replaceChildren(...(items.length ? items : [empty()]));
+  }
+
+  function render() {
+    renderDistribution();
+    renderExtra("marhaba");
+    renderExtra("donations");
+    renderActivity();
+    if (state.updatedAt) $("updated").textContent = moment(state.updatedAt);
+    if (document.body.dataset.state) showStatus(document.body.dataset.state);
+  }
+
+  // -- data -------------------------------------------------------------------------------
+  async function loadCampaigns() {
+    const campaigns = (await api("/v1/campaigns")) || [];
+    const select = $("campaign");
+    select.replaceChildren(
+      ...campaigns.map((c) => new Option(c.name || c.slug, c.slug, false, c.slug === state.campaign))
+    );
+    if (!campaigns.some((c) => c.slug === state.campaign)) {
+      state.campaign = campaigns.length ? campaigns[0].slug : "";
+    }
+    select.value = state.campaign;
+    select.closest("label").hidden = campaigns.length < 2;
+  }
+
+  async function refresh(force) {
+    const feed = await api("/v1/activity?limit=15");
+    if (!force && feed && feed.head === state.head) return;
+    state.head = feed ? feed.head : 0;
+    state.activity = feed ? feed.items : [];
+    await loadCampaigns();
+    state.totals = state.campaign
+      ? // min_position: the totals wait (briefly) until they include what the feed shows
+        await api(
+          `/v1/campaigns/${encodeURIComponent(state.campaign)}/totals?min_position=${state.head}`
+        )
+      : null;
+    state.extra.marhaba = await api(`/v1/operations/${encodeURIComponent(state.operation)}/totals`);
+    state.extra.donations = await api("/v1/donations/totals");
+    state.updatedAt = new Date().toISOString();
+    render();
+  }
+
+  function showStatus(status) {
+    document.body.dataset.state = status;
+    $("status").textContent = words()[status];
+  }
+
+  async function tick(force, generation) {
+    if (generation !== state.generation) return; // a newer loop took over
+    try {
+      await refresh(force);
+      showStatus("live");
+    } catch (error) {
+      if (error.message === "unauthorized") return;
+      showStatus("offline");
+    }
+    if (generation === state.generation) {
+      state.timer = setTimeout(() => tick(false, generation), POLL_MS);
+    }
+  }
+
+  function restart() {
+    clearTimeout(state.timer);
+    state.generation += 1;
+    tick(true, state.generation);
+  }
+
+  // -- sign in and out --------------------------------------------------------------------
+  function showBoard() {
+    $("login").hidden = true;
+    $("board").hidden = false;
+    $("sign-out").hidden = false;
+    state.head = -1;
+    restart();
+  }
+
+  function signOut(message) {
+    clearTimeout(state.timer);
+    state.generation += 1;
+    sessionStorage.removeItem(TOKEN_KEY);
+    $("board").hidden = true;
+    $("sign-out").hidden = true;
+    $("login").hidden = false;
+    $("login-error").textContent = message || "";
+  }
+
+  function start() {
+    takeTokenFromFragment();
+    document.querySelectorAll("[data-lang]").forEach((button) => {
+      button.addEventListener("click", () => applyLanguage(button.dataset.lang));
+    });
+    $("login-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
+      $("token").value = "";
+      showBoard();
+    });
+    $("sign-out").addEventListener("click", () => signOut(""));
+    $("campaign").addEventListener("change", (event) => {
+      state.campaign = event.target.value;
+      restart();
+    });
+    applyLanguage(state.lang);
+    if (sessionStorage.getItem(TOKEN_KEY)) showBoard();
+    else signOut("");
+  }
+
+  start();
+})();

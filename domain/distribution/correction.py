@@ -1,0 +1,86 @@
+"""Correcting a delivery: the old one is reversed and the new one recorded, in one save.
+
+Field forms are edited after they were sent (a mistyped household number, the
+wrong household size). An edit must not count as a second kit: the replaced
+delivery is reversed (saying which correction replaced it) and the corrected one
+recorded, atomically, so the totals never show both or neither.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.domain import BaseAggregate
+
+from domain.actors import Actor, Role
+from domain.distribution.batch import BatchDecision
+from domain.distribution.commands import RecordDelivery
+from domain.distribution.committee import Committee
+from domain.distribution.household import Household
+from domain.outcomes import CorrectionOutcome, ItemStatus
+
+if TYPE_CHECKING:
+    from domain.distribution.service import DistributionService
+
+
+class DeliveryCorrection:
+    def __init__(
+        self, service: DistributionService, slug: str, replaced: str, reason: str, actor: Actor
+    ) -> None:
+        self.service = service
+        self.slug = slug
+        self.replaced = replaced
+        self.reason = reason
+        self.actor = actor
+
+    def run(self, item: RecordDelivery, key: str, old_hid: UUID | None) -> CorrectionOutcome:
+        service = self.service
+        campaign = service.campaign(self.slug)
+        hid = Household.create_id(self.slug, key)
+        wanted = {hid} if old_hid is None else {hid, old_hid}
+        repository = service.ledger.repository
+        known: dict[UUID, Household] = {
+            i: repository.get(i) for i in service.streams.existing(wanted)
+        }
+        committees: dict[str, Committee] = {}
+        old = known.get(old_hid) if old_hid is not None else None
+        reversed_original = old is not None and self._reverse(old, item, committees)
+        decision = BatchDecision(
+            campaign,
+            known,
+            lambda code: committees.get(code) or service._maybe_committee(self.slug, code),
+            service.clock(),
+            self.actor.name,
+        )
+        result = decision.decide(0, item, key, hid)
+        if result.status is not ItemStatus.RECORDED:
+            return CorrectionOutcome(result, 0, False)
+        changed = _unique([*decision.changed_aggregates(), *committees.values(), old])
+        return CorrectionOutcome(result, service._save(*changed), reversed_original)
+
+    def _reverse(
+        self, old: Household, item: RecordDelivery, committees: dict[str, Committee]
+    ) -> bool:
+        """Reverse the replaced delivery if it still stands (not on a resent correction)."""
+        if old.delivery_id != self.replaced or not old.served:
+            return False
+        if old.delivery_id == item.delivery_id:
+            return False
+        self.actor.check_scope(Role.COMMITTEE, old.committee, "delivery_id")
+        old.reverse(self.replaced, self.reason, self.actor.name)
+        committee = self.service.committee(self.slug, old.committee)
+        committee.take_back(self.replaced)
+        committees[committee.code] = committee
+        return True
+
+
+def _unique(changed: list[Any]) -> list[Any]:
+    """Each changed aggregate (or a new household's first event) once, in batch order."""
+    seen: dict[UUID, Any] = {}
+    for item in changed:
+        if item is not None:
+            seen.setdefault(
+                item.id if isinstance(item, BaseAggregate) else item.originator_id, item
+            )
+    return list(seen.values())

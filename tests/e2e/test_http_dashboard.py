@@ -1,0 +1,86 @@
+"""What the dashboard reads over HTTP: the page, its files, campaigns and the activity feed."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from api.routers.dashboard import STATIC_DIR
+from domain.actors import Role
+from tests.conftest import LiveServer
+from tests.e2e.test_http_distribution import CAMPAIGN, delivery, setup_campaign
+
+
+@pytest.fixture
+def http(live_server: LiveServer) -> httpx.Client:
+    return httpx.Client(base_url=live_server.url, timeout=30)
+
+
+def test_page_and_its_files_come_from_this_server_only(http: httpx.Client) -> None:
+    page = http.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sorted(assets) == [
+        "/static/dashboard.css",
+        "/static/dashboard.js",
+        "/static/i18n.js",
+        "data:,",
+    ]
+    for asset in (a for a in assets if a.startswith("/static/")):
+        assert http.get(asset).status_code == 200
+    for path in STATIC_DIR.iterdir():
+        text = path.read_text()
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text), path.name
+        assert "@import" not in text and "@font-face" not in text
+
+
+def test_activity_feed_has_codes_and_counts_but_no_personal_data(
+    live_server: LiveServer, http: httpx.Client
+) -> None:
+    admin = live_server.token(Role.ADMIN)
+    setup_campaign(http, admin)
+    http.post(
+        "/v1/campaigns/ramadan-1441/deliveries?wait=true",
+        json={"items": [delivery(1, household="BE777777", size=6)]},
+        headers=admin,
+    )
+    http.post(
+        "/v1/campaigns/ramadan-1441/deliveries/d-1/reversal",
+        json={"reason": "card BE777777 was mistyped"},
+        headers=admin,
+    )
+    auditor = live_server.token(Role.AUDITOR)
+    feed = http.get("/v1/activity?limit=3", headers=auditor).json()
+    assert [i["type"] for i in feed["items"]] == [
+        "Committee.KitReturned",
+        "Household.DeliveryReversed",
+        "Household.KitDelivered",
+    ]
+    assert feed["head"] == feed["items"][0]["position"]
+    assert feed["items"][2]["details"] == {
+        "campaign": "ramadan-1441",
+        "committee": "casa-anfa",
+        "province": "MA-CAS",
+        "region": "MA-06",
+        "household_size": 6,
+    }
+    text = http.get("/v1/activity?limit=200", headers=auditor).text
+    assert "777777" not in text and "mistyped" not in text and "admin#" not in text
+    assert http.get("/v1/activity").status_code == 401
+    assert http.get("/v1/activity?limit=0", headers=auditor).status_code == 422
+
+
+def test_campaign_list_for_the_picker(live_server: LiveServer, http: httpx.Client) -> None:
+    admin = live_server.token(Role.ADMIN)
+    assert http.get("/v1/campaigns", headers=admin).json() == []
+    http.post("/v1/campaigns?wait=true", json=CAMPAIGN, headers=admin)
+    older = CAMPAIGN | {"slug": "ramadan-1440", "starts_on": "2019-05-06", "ends_on": "2019-06-04"}
+    http.post("/v1/campaigns?wait=true", json=older | {"name": "Ramadan 1440"}, headers=admin)
+    found = http.get("/v1/campaigns", headers=live_server.token(Role.AUDITOR)).json()
+    assert [(c["slug"], c["name"], c["starts_on"]) for c in found] == [
+        ("ramadan-1441", "Ramadan 1441", "2020-04-25"),
+        ("ramadan-1440", "Ramadan 1440", "2019-05-06"),
+    ]
