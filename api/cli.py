@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import signal
+import threading
+from typing import Annotated, Literal
 
 import typer
 
-from adapters.bootstrap import Container, StoreUnavailableError, bootstrap
+from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
 from adapters.settings import Settings
 from domain.actors import Role
 
@@ -18,7 +20,7 @@ app.add_typer(tokens_app, name="tokens")
 def _container() -> Container:
     try:
         return bootstrap(Settings())
-    except (StoreUnavailableError, ValueError) as error:
+    except STARTUP_ERRORS as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
 
@@ -58,6 +60,49 @@ def serve(
         log_config=None,
         access_log=False,
     )
+
+
+def _stop_on_signal() -> threading.Event:
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    return stop
+
+
+@app.command()
+def relay() -> None:
+    """Publish every stored event to Kafka, in order, resuming where the relay stopped."""
+    from adapters.kafka.workers import relay_process
+    from api.logs import configure_logging
+
+    container = _container()
+    configure_logging(container.settings.log_level)
+    try:
+        relay_process(container, _stop_on_signal())
+    finally:
+        container.close()
+
+
+@app.command()
+def project(
+    source: Annotated[
+        str, typer.Option(help="kafka: consume the topic in a group; store: read the store")
+    ] = "kafka",
+) -> None:
+    """Keep the totals views current, as a worker process (run several with kafka)."""
+    from adapters.kafka.workers import project_process
+    from api.logs import configure_logging
+
+    if source not in ("kafka", "store"):
+        typer.secho("error: --source is kafka or store", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    chosen: Literal["kafka", "store"] = "kafka" if source == "kafka" else "store"
+    container = _container()
+    configure_logging(container.settings.log_level)
+    try:
+        project_process(container, chosen, _stop_on_signal())
+    finally:
+        container.close()
 
 
 @tokens_app.command("create")
