@@ -33,6 +33,7 @@ def make_consumer(settings: Settings) -> KafkaConsumer:
         bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
         group_id=settings.kafka_group,
         client_id="tadamon-projector",
+        bootstrap_timeout_ms=5000,
         enable_auto_commit=False,  # offsets live with the view rows
         auto_offset_reset="earliest",
         session_timeout_ms=session,

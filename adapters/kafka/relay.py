@@ -27,6 +27,7 @@ from domain.ledger import Ledger
 
 log = logging.getLogger("tadamon.relay")
 FLUSH_SECONDS = 30.0
+BOOTSTRAP_MS = 5000  # fail fast when the broker is down; the caller backs off and retries
 
 
 def make_producer(settings: Settings) -> KafkaProducer:
@@ -38,6 +39,7 @@ def make_producer(settings: Settings) -> KafkaProducer:
         linger_ms=5,
         batch_size=256 * 1024,
         max_block_ms=10_000,
+        bootstrap_timeout_ms=BOOTSTRAP_MS,
         request_timeout_ms=15_000,
     )
 
@@ -45,7 +47,9 @@ def make_producer(settings: Settings) -> KafkaProducer:
 def ensure_topic(settings: Settings) -> None:
     """Create the topic with its fixed partition count if it is missing."""
     admin = KafkaAdminClient(
-        bootstrap_servers=settings.kafka_bootstrap_servers.split(","), client_id="tadamon-admin"
+        bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
+        client_id="tadamon-admin",
+        bootstrap_timeout_ms=BOOTSTRAP_MS,
     )
     try:
         topic = NewTopic(settings.kafka_topic, settings.kafka_partitions, replication_factor=1)
