@@ -36,7 +36,7 @@ def make_producer(settings: Settings) -> KafkaProducer:
         client_id="tadamon-relay",
         acks="all",
         enable_idempotence=True,
-        linger_ms=5,
+        linger_ms=100,  # flush() sends at once: lingering only fills batches within a section
         batch_size=256 * 1024,
         max_block_ms=10_000,
         bootstrap_timeout_ms=BOOTSTRAP_MS,
