@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 
@@ -51,7 +52,10 @@ def serve(
     container = _container()
     configure_logging(container.settings.log_level)
     token = ensure_admin_token(container)
-    if token:
+    if token and container.settings.environment == "production":
+        # Container logs are collected and kept: a secret is never printed there.
+        typer.echo(f"admin token saved to {container.settings.admin_token_file}")
+    elif token:
         typer.echo(f"admin token (also saved to {container.settings.admin_token_file}): {token}")
     uvicorn.run(
         create_app(container),
@@ -83,24 +87,25 @@ def relay() -> None:
         container.close()
 
 
+class Source(StrEnum):
+    kafka = "kafka"
+    store = "store"
+
+
 @app.command()
 def project(
     source: Annotated[
-        str, typer.Option(help="kafka: consume the topic in a group; store: read the store")
-    ] = "kafka",
+        Source, typer.Option(help="kafka: consume the topic in a group; store: read the store")
+    ] = Source.kafka,
 ) -> None:
     """Keep the totals views current, as a worker process (run several with kafka)."""
     from adapters.kafka.workers import project_process
     from api.logs import configure_logging
 
-    if source not in ("kafka", "store"):
-        typer.secho("error: --source is kafka or store", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2)
-    chosen: Literal["kafka", "store"] = "kafka" if source == "kafka" else "store"
     container = _container()
     configure_logging(container.settings.log_level)
     try:
-        project_process(container, chosen, _stop_on_signal())
+        project_process(container, source.value, _stop_on_signal())
     finally:
         container.close()
 

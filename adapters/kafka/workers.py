@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Literal
 
 from prometheus_client import start_http_server
 
@@ -60,12 +59,12 @@ def relay_process(container: Container, stop: threading.Event) -> None:
         relay.close()
 
 
-def project_process(
-    container: Container, source: Literal["kafka", "store"], stop: threading.Event
-) -> None:
+def project_process(container: Container, source: str, stop: threading.Event) -> None:
     """Keep the totals views current until ``stop``, from Kafka or straight from the store."""
     probe = LagProbe(container.ledger, container.views, TOTALS)
     metrics = _metrics(container, probe)
+    if source not in ("kafka", "store"):
+        raise ValueError(f"unknown projection source {source!r}: kafka or store")
     if source == "store":
         _project_from_store(container, stop)
         return

@@ -110,3 +110,29 @@ def _unreachable_engine():  # type: ignore[no-untyped-def]
     return create_engine(
         f"postgresql+psycopg://x@127.0.0.1:{free_port()}/x", connect_args={"connect_timeout": 2}
     )
+
+
+def test_a_store_fed_worker_process_keeps_the_totals(store_settings: Settings) -> None:
+    import threading
+
+    from adapters.kafka.workers import project_process
+    from tests.workload import assert_totals_exact, deliver
+
+    api = bootstrap(store_settings, projection_source="kafka", projection_poll_seconds=0.05)
+    worker = bootstrap(store_settings, projection_poll_seconds=0.05)
+    stop = threading.Event()
+    thread = threading.Thread(target=project_process, args=(worker, "store", stop))
+    thread.start()
+    try:
+        launch(api)
+        head = deliver(api, 0, 300)
+        deadline = time.monotonic() + 20
+        while worker.views.positions(["distribution"])["distribution"] < head:
+            assert time.monotonic() < deadline, "the store worker did not catch up"
+            time.sleep(0.02)
+        assert_totals_exact(api)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        api.close()
+        worker.close()
