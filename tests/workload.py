@@ -95,3 +95,13 @@ def assert_totals_exact(container: Container) -> dict[str, Any]:
             checked[f"{view}/{scope}"] = len(expected.counts)
     assert checked, "the replay produced no totals at all"
     return checked
+
+
+def stored_positions(container: Container) -> set[int]:
+    """Every notification id in the store (PostgreSQL may leave gaps after a rollback)."""
+    found: set[int] = set()
+    while batch := container.ledger.recorder.select_notifications(
+        start=max(found, default=0), limit=5000, inclusive_of_start=False
+    ):
+        found.update(n.id for n in batch)
+    return found

@@ -158,7 +158,9 @@ def run_projector(projector: KafkaProjector, stop: threading.Event) -> None:
             projector.step()
             backoff = 0.5
         except Exception as error:
-            log.warning("projection batch failed, retrying in %.1fs: %s", backoff, error)
+            # The first line only: database errors go on to quote SQL parameters.
+            reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            log.warning("projection batch failed, retrying in %.1fs: %s", backoff, reason[:200])
             stop.wait(backoff)
             backoff = min(backoff * 2, 30.0)
             try:

@@ -14,7 +14,7 @@ from adapters.lag import RelayPositions
 from adapters.settings import Settings
 from tests.conftest import free_port
 from tests.kafka_broker import read_topic
-from tests.workload import deliver, launch
+from tests.workload import deliver, launch, stored_positions
 
 pytestmark = pytest.mark.kafka
 
@@ -61,13 +61,14 @@ def test_every_event_is_published_once_as_a_cloudevent_keyed_by_aggregate(
     head = deliver(kafka_container, 0, 700)
     relay = make_relay(kafka_container)
     try:
-        assert drain(relay) == head
+        assert drain(relay) == len(stored_positions(kafka_container))
     finally:
         relay.close()
     settings = kafka_container.settings
     records = read_topic(settings.kafka_bootstrap_servers, settings.kafka_topic)
     events = [r for r in records if headers(r)["ce_type"] != WATERMARK_TYPE]
-    assert sorted(int(headers(r)["ce_position"]) for r in events) == list(range(1, head + 1))
+    positions = sorted(int(headers(r)["ce_position"]) for r in events)
+    assert positions == sorted(stored_positions(kafka_container)), "each event exactly once"
     stored = {
         n.id: n
         for n in kafka_container.ledger.recorder.select_notifications(start=0, limit=head + 1)
@@ -110,7 +111,7 @@ def test_a_down_broker_keeps_events_waiting_in_the_store(
     head = deliver(kafka_container, 0, 50)  # the API's writes never wait for Kafka
     relay = make_relay(kafka_container)
     try:
-        assert drain(relay) == head
+        assert drain(relay) == len(stored_positions(kafka_container))
     finally:
         relay.close()
     assert RelayPositions(kafka_container.engine).get(topic) == head
