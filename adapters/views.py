@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.database import view_counts, view_labels, view_partitions, view_positions
+from adapters.database import view_counts, view_labels, view_positions
+from adapters.view_partitions import (
+    PartitionKey,
+    PartitionMark,
+    advance_to_watermark,
+    move_partition,
+    read_marks,
+)
 from projections.delivery_index import VIEW as INDEX
 from projections.tally import Delta, Table
 
 
 class _RacedError(Exception):
     """Another runner moved a view first; the whole transaction is rolled back."""
-
-
-@dataclass(frozen=True, slots=True)
-class PartitionMark:
-    """Where a Kafka-fed view stands on one partition."""
-
-    next_offset: int = 0
-    position: int = 0  # highest event position applied: redeliveries at or below it are skipped
-    watermark: int = 0  # every event up to it that this partition carries has been applied
-
-
-PartitionKey = tuple[str, int]  # view, partition
 
 
 class SqlViewStore:
@@ -78,12 +72,8 @@ class SqlViewStore:
     def partition_marks(
         self, views: Sequence[str], topic: str
     ) -> dict[PartitionKey, PartitionMark]:
-        c = view_partitions.c
-        query = select(c.view, c.partition, c.next_offset, c.position, c.watermark).where(
-            c.view.in_(views), c.topic == topic
-        )
         with self.engine.connect() as conn:
-            return {(r[0], r[1]): PartitionMark(r[2], r[3], r[4]) for r in conn.execute(query)}
+            return read_marks(conn, views, topic)
 
     def commit_partitions(
         self,
@@ -101,56 +91,17 @@ class SqlViewStore:
         try:
             with self.engine.begin() as conn:
                 for (view, partition), (before, after) in sorted(moves.items()):
-                    if not self._move_partition(conn, (view, topic, partition), before, after):
+                    if not move_partition(
+                        conn, self.dialect, (view, topic, partition), before, after
+                    ):
                         raise _RacedError
                 for view in sorted(deltas):
                     self._write(conn, view, deltas[view])
                 for view in sorted({view for view, _ in moves}):
-                    self._advance_to_watermark(conn, view, topic, partitions)
+                    advance_to_watermark(conn, self.dialect, view, topic, partitions)
         except _RacedError:
             return False
         return True
-
-    def _move_partition(
-        self,
-        conn: Connection,
-        key: tuple[str, str, int],
-        before: PartitionMark | None,
-        after: PartitionMark,
-    ) -> bool:
-        c = view_partitions.c
-        values = {
-            "next_offset": after.next_offset,
-            "position": after.position,
-            "watermark": after.watermark,
-            "updated_at": datetime.now(UTC),
-        }
-        if before is None:
-            row = dict(zip(("view", "topic", "partition"), key, strict=True)) | values
-            stmt = self.dialect.insert(view_partitions).values(**row).on_conflict_do_nothing()
-            return bool(conn.execute(stmt).rowcount)
-        where = (c.view == key[0], c.topic == key[1], c.partition == key[2])
-        stmt = update(view_partitions).where(*where, c.next_offset == before.next_offset)
-        return bool(conn.execute(stmt.values(**values)).rowcount)
-
-    def _advance_to_watermark(self, conn: Connection, view: str, topic: str, total: int) -> None:
-        c = view_partitions.c
-        known, low = conn.execute(
-            select(func.count(), func.min(c.watermark)).where(c.view == view, c.topic == topic)
-        ).one()
-        if known < total or not low:
-            return
-        now = datetime.now(UTC)
-        moved = conn.execute(
-            update(view_positions)
-            .where(view_positions.c.view == view, view_positions.c.position < low)
-            .values(position=low, updated_at=now)
-        ).rowcount
-        if not moved:
-            insert = self.dialect.insert(view_positions).values(
-                view=view, position=low, updated_at=now
-            )
-            conn.execute(insert.on_conflict_do_nothing())
 
     def _write(self, conn: Connection, view: str, delta: Delta) -> None:
         # Rows in key order: concurrent writers then lock them in the same order (no deadlock).

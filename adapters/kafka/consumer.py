@@ -20,7 +20,8 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from adapters.kafka.envelope import Received, read_record
 from adapters.metrics import Metrics
 from adapters.settings import Settings
-from adapters.views import PartitionKey, PartitionMark, SqlViewStore
+from adapters.view_partitions import PartitionKey, PartitionMark
+from adapters.views import SqlViewStore
 from projections.ports import Projection
 from projections.tally import Delta
 

@@ -117,6 +117,10 @@ def test_logs_are_json_lines_with_the_request_id_and_no_personal_data(
         )
         assert answer.headers["x-request-id"] == "req-abc-123"
         plain = http.get("/healthz")
+        deadline = time.monotonic() + 5  # the access line is written after the response is sent
+        while plain.headers["x-request-id"] not in captured.getvalue():
+            assert time.monotonic() < deadline, captured.getvalue()
+            time.sleep(0.01)
     finally:
         access.removeHandler(handler)
     lines = [json.loads(line) for line in captured.getvalue().splitlines()]
