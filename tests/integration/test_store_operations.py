@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
@@ -119,7 +120,8 @@ def test_a_store_fed_worker_process_keeps_the_totals(store_settings: Settings) -
     from tests.workload import assert_totals_exact, deliver
 
     api = bootstrap(store_settings, projection_source="kafka", projection_poll_seconds=0.05)
-    worker = bootstrap(store_settings, projection_poll_seconds=0.05)
+    port = free_port()
+    worker = bootstrap(store_settings, projection_poll_seconds=0.05, metrics_port=port)
     stop = threading.Event()
     thread = threading.Thread(target=project_process, args=(worker, "store", stop))
     thread.start()
@@ -131,6 +133,8 @@ def test_a_store_fed_worker_process_keeps_the_totals(store_settings: Settings) -
             assert time.monotonic() < deadline, "the store worker did not catch up"
             time.sleep(0.02)
         assert_totals_exact(api)
+        scraped = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+        assert 'tadamon_projection_lag_events{view="distribution"} 0.0' in scraped
     finally:
         stop.set()
         thread.join(timeout=10)
