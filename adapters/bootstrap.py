@@ -11,9 +11,10 @@ from sqlalchemy.exc import OperationalError
 from adapters.database import make_engine, metadata
 from adapters.kobo.forms import KoboFormStore
 from adapters.kobo.webhook import KoboWebhook
+from adapters.lag import LagProbe
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
-from adapters.schema import check_schema_version
+from adapters.schema import SchemaTooNewError, check_schema_version
 from adapters.settings import Settings
 from adapters.spreadsheets.distribution import DELIVERIES
 from adapters.spreadsheets.importer import Importer
@@ -21,6 +22,7 @@ from adapters.spreadsheets.kinds import Target
 from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
 from adapters.tokens import TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
+from adapters.wakeup import listen_for_appends
 from domain.distribution.service import DistributionService
 from domain.donations.service import DonationService
 from domain.ids import IdentityHasher
@@ -47,8 +49,23 @@ def projections_for(settings: Settings) -> tuple[Projection, ...]:
     return COMMAND_PROJECTIONS + TOTALS_PROJECTIONS
 
 
+def fed_elsewhere(settings: Settings) -> tuple[Projection, ...]:
+    """Views other processes keep (Kafka workers), which the API reads and waits for."""
+    return TOTALS_PROJECTIONS if settings.projection_source == "kafka" else ()
+
+
+def lag_probe(settings: Settings, ledger: Ledger, views: SqlViewStore) -> LagProbe:
+    """Lag of every view the API serves, and of the relay when Kafka feeds the totals."""
+    names = [p.name for p in projections_for(settings) + fed_elsewhere(settings)]
+    topic = settings.kafka_topic if settings.projection_source == "kafka" else None
+    return LagProbe(ledger, views, names, topic)
+
+
 class StoreUnavailableError(RuntimeError):
     """The database cannot be reached or prepared; the message says which and why."""
+
+
+STARTUP_ERRORS = (StoreUnavailableError, SchemaTooNewError, ValueError)
 
 
 @dataclass
@@ -87,11 +104,17 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     runner = Runner(
         LedgerEventSource(ledger), views, projections_for(settings), settings.projection_batch_size
     )
-    live = LiveProjections(runner, settings.projection_poll_seconds)
+    remote = [p.name for p in fed_elsewhere(settings)]
+    live = LiveProjections(
+        runner,
+        settings.projection_poll_seconds,
+        remote,
+        lambda wake: listen_for_appends(settings, ledger, wake),
+    )
     metrics = Metrics()
     ledger.subscribe(live.on_saved)
     ledger.subscribe(metrics.count_appended)
-    metrics.watch_lag(runner.lag)
+    metrics.watch_lag(lag_probe(settings, ledger, views))
     hasher, streams = IdentityHasher(settings.identity_secret()), SqlStreamIndex(engine, settings)
     service = DistributionService(
         ledger, hasher, streams, ViewDeliveryLocator(views, runner.catch_up)

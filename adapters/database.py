@@ -53,6 +53,28 @@ view_positions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+relay_positions = Table(
+    "relay_positions",
+    metadata,
+    Column("topic", String(200), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Kafka-fed views, per partition: the next offset to read, the highest event position
+# applied (redeliveries at or below it are skipped) and the relay's watermark reached there.
+view_partitions = Table(
+    "view_partitions",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("topic", String(200), primary_key=True),
+    Column("partition", Integer, primary_key=True),
+    Column("next_offset", BigInteger, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("watermark", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 schema_versions = Table(
     "tadamon_schema",
     metadata,

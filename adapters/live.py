@@ -1,24 +1,52 @@
-"""Runs the projection runner in a background thread, woken by every save."""
+"""Runs the projection runner in a background thread, woken by every save.
+
+Saves in this process wake it through the ledger's callback; on PostgreSQL a
+LISTEN connection also wakes it for writes from other processes. Polling is
+only the fallback (SQLite, or a lost LISTEN connection).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from projections.runner import Runner
 
 log = logging.getLogger("tadamon.projections")
 
 
-class LiveProjections:
-    """Keeps views current: a save wakes the thread at once; polling covers other writers."""
+REMOTE_POLL_SECONDS = 0.02
 
-    def __init__(self, runner: Runner, poll_seconds: float) -> None:
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+Listen = Callable[[Callable[[], None]], Stoppable | None]
+
+
+class LiveProjections:
+    """Keeps views current: a save wakes the thread at once; polling covers other writers.
+
+    ``remote_views`` are fed by other processes (Kafka workers): ``wait_for`` also
+    waits for their stored positions.
+    """
+
+    def __init__(
+        self,
+        runner: Runner,
+        poll_seconds: float,
+        remote_views: Sequence[str] = (),
+        listen: Listen | None = None,
+    ) -> None:
         self.runner = runner
         self.poll_seconds = poll_seconds
+        self.remote_views = list(remote_views)
+        self.listen = listen
+        self._listener: Stoppable | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._advanced = threading.Condition()
@@ -33,10 +61,15 @@ class LiveProjections:
             self._stop.clear()
             self._thread = threading.Thread(target=self._loop, name="projections", daemon=True)
             self._thread.start()
+            if self.listen is not None:
+                self._listener = self.listen(self._wake.set)
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
@@ -70,10 +103,22 @@ class LiveProjections:
             while self.position < position:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self._thread is None:
-                    return self._caught_up(position)
+                    if not self._caught_up(self.runner.names, position):
+                        return False
+                    break
                 self._wake.set()
                 self._advanced.wait(min(remaining, 0.05))
+        return self._wait_remote(position, deadline)
+
+    def _wait_remote(self, position: int, deadline: float) -> bool:
+        # Other processes commit these views; a short bounded poll of their positions.
+        while not self._caught_up(self.remote_views, position):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(REMOTE_POLL_SECONDS)
         return True
 
-    def _caught_up(self, position: int) -> bool:
-        return min(self.runner.store.positions(self.runner.names).values(), default=0) >= position
+    def _caught_up(self, names: Sequence[str], position: int) -> bool:
+        if not names:
+            return True
+        return min(self.runner.store.positions(names).values(), default=0) >= position

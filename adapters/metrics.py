@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from adapters.lag import LagProbe
 
 
 class Metrics:
@@ -38,6 +41,16 @@ class Metrics:
             "Events folded into views by the runner",
             registry=self.registry,
         )
+        self.relay_published = Counter(
+            "tadamon_relay_published_total",
+            "Events the relay published and the broker acknowledged",
+            registry=self.registry,
+        )
+        self.kafka_publish_errors = Counter(
+            "tadamon_kafka_publish_errors_total",
+            "Relay sections that failed to publish (retried with backoff)",
+            registry=self.registry,
+        )
         self.ready = Gauge(
             "tadamon_ready",
             "1 when the store answers and views are caught up",
@@ -49,28 +62,45 @@ class Metrics:
         for topic, count in by_topic.items():
             self.events_appended.labels(type=topic.rsplit(".", 1)[-1]).inc(count)
 
-    def watch_lag(self, lag: Callable[[], dict[str, int]]) -> None:
-        self.registry.register(_LagCollector(lag))
+    def watch_lag(self, probe: LagProbe) -> None:
+        self.registry.register(_LagCollector(probe))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
 
 class _LagCollector(Collector):
-    """Projection lag read at scrape time, so it is never stale."""
+    """Projection and relay lag read at scrape time, so they are never stale."""
 
-    def __init__(self, lag: Callable[[], dict[str, int]]) -> None:
-        self.lag = lag
+    def __init__(self, probe: LagProbe) -> None:
+        self.probe = probe
 
     def collect(self) -> Any:
-        family = GaugeMetricFamily(
+        events = GaugeMetricFamily(
             "tadamon_projection_lag_events",
             "Events stored but not yet applied, per view",
             labels=["view"],
         )
+        seconds = GaugeMetricFamily(
+            "tadamon_projection_lag_seconds",
+            "Age of the oldest event a view has not applied yet",
+            labels=["view"],
+        )
         try:
-            for view, behind in self.lag().items():
-                family.add_metric([view], behind)
-        except Exception:
+            for view, lag in self.probe.of_views().items():
+                events.add_metric([view], lag.events)
+                seconds.add_metric([view], lag.seconds)
+            relay = self.probe.of_relay()
+        except Exception:  # the store is down: /readyz says so; scrapes still answer
             return
-        yield family
+        yield events
+        yield seconds
+        if relay is not None:
+            yield GaugeMetricFamily(
+                "tadamon_relay_lag_events", "Events stored but not yet published", relay.events
+            )
+            yield GaugeMetricFamily(
+                "tadamon_relay_lag_seconds",
+                "Age of the oldest event not yet published to Kafka",
+                relay.seconds,
+            )

@@ -45,6 +45,22 @@ class Settings(BaseSettings):
         "Fondation Mohammed V pour la Solidarité",
         description="the organisation named in partners' exports (HXL #org)",
     )
+    ready_max_lag_seconds: float = Field(
+        30.0, gt=0, description="/readyz fails when a view's oldest unapplied event is older"
+    )
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", description="comma-separated host:port list of the Kafka brokers"
+    )
+    kafka_topic: str = Field("tadamon.events", description="the topic every event is relayed to")
+    kafka_partitions: int = Field(
+        6, ge=1, le=1000, description="partitions when the relay creates the topic; never change"
+    )
+    kafka_group: str = Field("tadamon-projections", description="consumer group of the workers")
+    kafka_session_timeout_ms: int = Field(10_000, ge=1000)
+    relay_batch_size: int = Field(1000, ge=1, le=20_000)
+    metrics_port: int = Field(
+        0, ge=0, le=65535, description="relay/worker Prometheus port (0: none)"
+    )
 
     @model_validator(mode="after")
     def _check_database_url(self) -> Settings:

@@ -11,6 +11,13 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.database import view_counts, view_labels, view_positions
+from adapters.view_partitions import (
+    PartitionKey,
+    PartitionMark,
+    advance_to_watermark,
+    move_partition,
+    read_marks,
+)
 from projections.delivery_index import VIEW as INDEX
 from projections.tally import Delta, Table
 
@@ -74,14 +81,49 @@ class SqlViewStore:
         # runner that lost the race for a view's first batch apply it a second time.
         return conn.execute(insert).first() is not None
 
+    def partition_marks(
+        self, views: Sequence[str], topic: str
+    ) -> dict[PartitionKey, PartitionMark]:
+        with self.engine.connect() as conn:
+            return read_marks(conn, views, topic)
+
+    def commit_partitions(
+        self,
+        topic: str,
+        deltas: Mapping[str, Delta],
+        moves: Mapping[PartitionKey, tuple[PartitionMark | None, PartitionMark]],
+        partitions: int,
+    ) -> bool:
+        """Kafka-fed views: rows and partition marks in one transaction, compare-and-set.
+
+        Then each view's position becomes the lowest watermark over all ``partitions``
+        (every event up to it is applied), so lag, readiness and visibility read it
+        the same way as for store-fed views. False, changing nothing, on a race.
+        """
+        try:
+            with self.engine.begin() as conn:
+                for (view, partition), (before, after) in sorted(moves.items()):
+                    if not move_partition(
+                        conn, self.dialect, (view, topic, partition), before, after
+                    ):
+                        raise _RacedError
+                for view in sorted(deltas):
+                    self._write(conn, view, deltas[view])
+                for view in sorted({view for view, _ in moves}):
+                    advance_to_watermark(conn, self.dialect, view, topic, partitions)
+        except _RacedError:
+            return False
+        return True
+
     def _write(self, conn: Connection, view: str, delta: Delta) -> None:
         # Plain driver executemany: the ORM-level insert builds a parameter dict per
         # row, which costs more than the database on a rebuild of a million events.
+        # Rows go in key order so that concurrent writers lock them in the same order.
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        counts = [(view, *key, v) for key, v in delta.counts.items() if v]
+        counts = [(view, *key, v) for key, v in sorted(delta.counts.items()) if v]
         if counts:
             conn.exec_driver_sql(_upsert("view_counts", "measure", mark, add=True), counts)
-        labels = [(view, *key, v) for key, v in delta.labels.items()]
+        labels = [(view, *key, v) for key, v in sorted(delta.labels.items())]
         if labels:
             conn.exec_driver_sql(_upsert("view_labels", "name", mark, add=False), labels)
 

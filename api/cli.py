@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from adapters.bootstrap import Container, StoreUnavailableError, bootstrap
+from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
 from adapters.settings import Settings
 from domain.actors import Role
 
@@ -21,7 +24,7 @@ app.add_typer(import_app, name="import")
 def _container() -> Container:
     try:
         return bootstrap(Settings())
-    except (StoreUnavailableError, ValueError) as error:
+    except STARTUP_ERRORS as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
 
@@ -52,7 +55,10 @@ def serve(
     container = _container()
     configure_logging(container.settings.log_level)
     token = ensure_admin_token(container)
-    if token:
+    if token and container.settings.environment == "production":
+        # Container logs are collected and kept: a secret is never printed there.
+        typer.echo(f"admin token saved to {container.settings.admin_token_file}")
+    elif token:
         typer.echo(f"admin token (also saved to {container.settings.admin_token_file}): {token}")
     uvicorn.run(
         create_app(container),
@@ -61,6 +67,50 @@ def serve(
         log_config=None,
         access_log=False,
     )
+
+
+def _stop_on_signal() -> threading.Event:
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    return stop
+
+
+@app.command()
+def relay() -> None:
+    """Publish every stored event to Kafka, in order, resuming where the relay stopped."""
+    from adapters.kafka.workers import relay_process
+    from api.logs import configure_logging
+
+    container = _container()
+    configure_logging(container.settings.log_level)
+    try:
+        relay_process(container, _stop_on_signal())
+    finally:
+        container.close()
+
+
+class Source(StrEnum):
+    kafka = "kafka"
+    store = "store"
+
+
+@app.command()
+def project(
+    source: Annotated[
+        Source, typer.Option(help="kafka: consume the topic in a group; store: read the store")
+    ] = Source.kafka,
+) -> None:
+    """Keep the totals views current, as a worker process (run several with kafka)."""
+    from adapters.kafka.workers import project_process
+    from api.logs import configure_logging
+
+    container = _container()
+    configure_logging(container.settings.log_level)
+    try:
+        project_process(container, source.value, _stop_on_signal())
+    finally:
+        container.close()
 
 
 @tokens_app.command("create")

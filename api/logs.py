@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from contextvars import ContextVar
 from datetime import UTC, datetime
+
+# Set by the request middleware; sync routes run in worker threads that copy the context.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+EXTRA_KEYS = ("view", "position", "method", "route", "status", "duration_ms")
 
 
 class JsonFormatter(logging.Formatter):
@@ -15,7 +20,10 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key in ("request_id", "view", "position"):
+        current = getattr(record, "request_id", None) or request_id.get()
+        if current:
+            entry["request_id"] = current
+        for key in EXTRA_KEYS:
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:

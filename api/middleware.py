@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any
@@ -9,6 +10,9 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.metrics import Metrics
+from api.logs import request_id as current_request_id
+
+log = logging.getLogger("tadamon.access")
 
 
 class RequestContext:
@@ -35,16 +39,27 @@ class RequestContext:
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
+        token = current_request_id.set(request_id)
         try:
             await self.app(scope, receive, sending)
         finally:
             self._observe(scope, status["code"], time.perf_counter() - started)
+            current_request_id.reset(token)
 
     def _observe(self, scope: Scope, code: int, seconds: float) -> None:
         route: Any = scope.get("route")
-        path = getattr(route, "path", "unmatched")
+        path = getattr(route, "path", "unmatched")  # the template: no ids from the URL
         self.metrics.requests.labels(scope["method"], path, str(code)).inc()
         self.metrics.latency.labels(scope["method"], path).observe(seconds)
+        log.info(
+            "request",
+            extra={
+                "method": scope["method"],
+                "route": path,
+                "status": code,
+                "duration_ms": round(seconds * 1000, 1),
+            },
+        )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -149,3 +149,6 @@ class LiveServer:
 def live_server(container: Container) -> Iterator[LiveServer]:
     with LiveServer(container) as server:
         yield server
+
+
+from tests.kafka_broker import kafka_broker, kafka_overrides  # noqa: E402, F401 - fixtures

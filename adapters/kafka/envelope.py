@@ -1,0 +1,83 @@
+"""CloudEvents 1.0 in the Kafka protocol binding (binary content mode).
+
+The record's value is the event's stored state exactly as the ledger wrote it;
+the ``ce_*`` headers carry the envelope. Extension attributes carry what a
+consumer needs to rebuild the domain event with the ledger's mapper: the
+library topic, the originator version and the event's ledger position.
+Watermark records (no key, one per partition) tell consumers that every event
+up to a position has been sent before them on that partition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from eventsourcing.persistence import Notification, StoredEvent
+
+SOURCE = "/tadamon/ledger"
+EVENT_TYPE_PREFIX = "org.tadamon.event."
+WATERMARK_TYPE = "org.tadamon.relay.watermark"
+CONTENT_TYPE = "application/json"
+
+Headers = list[tuple[str, bytes]]
+
+
+def _header_list(**attributes: str) -> Headers:
+    return [("content-type", CONTENT_TYPE.encode())] + [
+        (f"ce_{name}", value.encode()) for name, value in attributes.items()
+    ]
+
+
+def event_record(notification: Notification, time: datetime) -> tuple[bytes, bytes, Headers]:
+    """(key, value, headers) of one stored event."""
+    aggregate = str(notification.originator_id)
+    headers = _header_list(
+        specversion="1.0",
+        id=f"{aggregate}/{notification.originator_version}",
+        source=SOURCE,
+        type=EVENT_TYPE_PREFIX + notification.topic.rsplit(":", 1)[-1],
+        time=time.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        subject=aggregate,
+        position=str(notification.id),
+        originatorversion=str(notification.originator_version),
+        eventtopic=notification.topic,
+    )
+    return aggregate.encode(), notification.state, headers
+
+
+def watermark_record(position: int, partition: int, now: datetime) -> tuple[bytes, Headers]:
+    """(value, headers) of a watermark: every event up to ``position`` precedes it here."""
+    headers = _header_list(
+        specversion="1.0",
+        id=f"watermark/{position}/{partition}",
+        source=SOURCE,
+        type=WATERMARK_TYPE,
+        time=now.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        position=str(position),
+    )
+    return b'{"position": %d}' % position, headers
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A record read back: an event to fold, or a watermark (``stored`` is None)."""
+
+    position: int
+    stored: StoredEvent | None
+
+
+def read_record(headers: Sequence[tuple[str, bytes]], value: bytes) -> Received:
+    found = {name: raw.decode() for name, raw in headers if name.startswith("ce_")}
+    position = int(found["ce_position"])
+    if found.get("ce_type") == WATERMARK_TYPE:
+        return Received(position, None)
+    stored = StoredEvent(
+        originator_id=UUID(found["ce_subject"]),
+        originator_version=int(found["ce_originatorversion"]),
+        topic=found["ce_eventtopic"],
+        state=value,
+    )
+    return Received(position, stored)
