@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
+from adapters.audit.merkle import MerkleLog
+from adapters.audit.sealer import Sealer
+from adapters.audit.service import Audit
+from adapters.audit.signing import TreeHeads, development_key, load_private_key
 from adapters.database import make_engine, metadata
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
+from adapters.personal import PersonalData
 from adapters.schema import check_schema_version
 from adapters.settings import Settings
 from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
@@ -27,6 +33,11 @@ from projections.runner import Runner
 COMMAND_PROJECTIONS: tuple[Projection, ...] = (delivery_index.PROJECTION,)
 # Views people read: fed in-process, or by Kafka workers in the scaled-out deployment.
 TOTALS_PROJECTIONS: tuple[Projection, ...] = (distribution.PROJECTION,)
+
+
+def all_projections() -> tuple[Projection, ...]:
+    """Every read model of every operation: what a replay rebuilds."""
+    return COMMAND_PROJECTIONS + TOTALS_PROJECTIONS
 
 
 def projections_for(settings: Settings) -> tuple[Projection, ...]:
@@ -51,9 +62,12 @@ class Container:
     tokens: TokenStore
     metrics: Metrics
     distribution: DistributionService
+    audit: Audit
+    personal: PersonalData
 
     def close(self) -> None:
         self.live.stop()
+        self.audit.sealer.stop()
         self.ledger.close()
         self.engine.dispose()
 
@@ -65,6 +79,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         if overrides
         else (settings or Settings())
     )
+    settings.check_production()
     engine = make_engine(settings)
     _prepare(engine, settings)
     ledger = Ledger(env=ledger_env(settings))
@@ -77,15 +92,46 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     ledger.subscribe(live.on_saved)
     ledger.subscribe(metrics.count_appended)
     metrics.watch_lag(runner.lag)
+    personal = PersonalData(engine, settings.master_key())
     service = DistributionService(
         ledger,
         IdentityHasher(settings.identity_secret()),
         SqlStreamIndex(engine, settings),
         ViewDeliveryLocator(views, runner.catch_up),
+        contacts=personal,
     )
+    audit = _audit(settings, engine, ledger, views, runner)
+    ledger.subscribe(audit.sealer.on_saved)
     return Container(
-        settings, engine, ledger, views, runner, live, TokenStore(engine), metrics, service
+        settings,
+        engine,
+        ledger,
+        views,
+        runner,
+        live,
+        TokenStore(engine),
+        metrics,
+        service,
+        audit,
+        personal,
     )
+
+
+def _audit(
+    settings: Settings, engine: Engine, ledger: Ledger, views: SqlViewStore, runner: Runner
+) -> Audit:
+    merkle = MerkleLog(engine, ledger.recorder)
+    path = settings.signing_key_path()
+    key = load_private_key(path) if settings.signing_key_file else development_key(path)
+    heads = TreeHeads(engine, merkle, key)
+    sealer = Sealer(
+        merkle,
+        heads,
+        settings.seal_poll_seconds,
+        timedelta(seconds=settings.tree_head_interval_seconds),
+    )
+    source = LedgerEventSource(ledger)
+    return Audit(settings, source, views, runner, all_projections(), merkle, heads, sealer)
 
 
 def _prepare(engine: Engine, settings: Settings) -> None:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from adapters.bootstrap import Container
 from api import errors
 from api.middleware import RequestContext
-from api.routers import campaigns, ops
+from api.routers import audit, campaigns, ops
 
 
 def create_app(container: Container) -> FastAPI:
@@ -18,8 +18,11 @@ def create_app(container: Container) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if container.settings.run_projections:
             container.live.start()
+        if container.settings.run_sealer:
+            container.audit.sealer.start()
         yield
         container.live.stop()
+        container.audit.sealer.stop()
 
     app = FastAPI(
         title="Tadamon",
@@ -32,6 +35,7 @@ def create_app(container: Container) -> FastAPI:
     errors.install(app)
     app.include_router(ops.router)
     app.include_router(campaigns.router)
+    app.include_router(audit.router)
     app.add_middleware(
         RequestContext, metrics=container.metrics, max_body_bytes=container.settings.max_body_bytes
     )

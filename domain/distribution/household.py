@@ -23,10 +23,12 @@ class Household(Aggregate):
     def create_id(campaign: str, household_key: str, **_: Any) -> UUID:
         return stream_id("household", campaign, household_key)
 
+    # No bare "*" in the two @event signatures below: eventsourcing 9.5 treats
+    # every keyword-only argument as required, so ``contact`` could not default
+    # to None and events stored before it existed could not be replayed.
     @event("KitDelivered")
     def __init__(
         self,
-        *,
         campaign: str,
         household_key: str,
         delivery_id: str,
@@ -36,9 +38,11 @@ class Household(Aggregate):
         household_size: int,
         delivered_at: datetime,
         recorded_by: str,
+        contact: dict[str, str] | None = None,
     ) -> None:
         self.campaign = campaign
         self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
+        self.contact = contact
 
     def _deliver(
         self,
@@ -71,6 +75,7 @@ class Household(Aggregate):
         household_size: int,
         delivered_at: datetime,
         recorded_by: str,
+        contact: dict[str, str] | None = None,
     ) -> None:
         """A household whose earlier delivery was reversed may receive its kit."""
         if self.served:
@@ -84,12 +89,12 @@ class Household(Aggregate):
             household_size=household_size,
             delivered_at=delivered_at,
             recorded_by=recorded_by,
+            contact=contact,
         )
 
     @event("KitDeliveredAfterReversal")
     def _kit_delivered_after_reversal(
         self,
-        *,
         campaign: str,
         delivery_id: str,
         committee: str,
@@ -98,8 +103,10 @@ class Household(Aggregate):
         household_size: int,
         delivered_at: datetime,
         recorded_by: str,
+        contact: dict[str, str] | None = None,
     ) -> None:
         self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
+        self.contact = contact
 
     def reverse(self, delivery_id: str, reason: str, reversed_by: str) -> None:
         if delivery_id != self.delivery_id:
