@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     tree_head_interval_seconds: float = Field(
         600.0, gt=0, description="how often a new signed tree head is issued when the log grew"
     )
+    # An event is stamped when its command decides and stored when that
+    # command's transaction commits, so the log's order can put an event
+    # stamped 10:00:01 before one stamped 10:00:00. A commit follows its stamp
+    # within one command attempt, whose statements the store timeouts bound
+    # (30 s each by default; a retry re-stamps its events); five minutes covers
+    # that with room for clock skew between API hosts. Raise it with the timeouts.
     as_of_margin_seconds: float = Field(
         300.0,
         ge=0,

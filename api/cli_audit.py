@@ -79,8 +79,12 @@ class _ProgressLine:
 def replay(
     batch_size: Annotated[int, typer.Option(min=1, help="events per section")] = 5000,
 ) -> None:
-    """Rebuild every read model from the first event in a fresh store and compare it field
-    by field with the live one; exit 0 only when nothing differs."""
+    """Rebuild every read model in a fresh store and compare it with the live one.
+
+    Every view of every operation is rebuilt from the first event, up to the
+    position its live copy reached, then compared field by field; exit status
+    0 only when nothing differs, 1 otherwise.
+    """
     with _opened() as container:
         progress = _ProgressLine()
         report = container.audit.replay(batch_size, progress)

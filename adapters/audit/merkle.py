@@ -10,20 +10,14 @@ last sealed position, and two sealers racing collide on the leaf index.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Engine, LargeBinary, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from adapters.audit.verifier import (
-    TreeBuilder,
-    consistency_proof,
-    inclusion_proof,
-    leaf_hash,
-    record_bytes,
-)
+from adapters.audit.verifier import TreeBuilder, leaf_hash, record_bytes
 from adapters.database import metadata
 
 merkle_leaves = Table(
@@ -35,6 +29,7 @@ merkle_leaves = Table(
 )
 
 CHUNK = 1 << 15  # leaves per query: 1 MiB of hashes
+BLOCK = 1 << 10  # leaves under each cached subtree root (a power of two dividing CHUNK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +61,7 @@ class MerkleLog:
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._tree = TreeBuilder()  # the recorded leaves so far, for roots at the head
+        self._blocks: dict[int, bytes] = {}  # roots of full, sealed (so fixed) blocks
 
     def size(self) -> int:
         with self.engine.connect() as conn:
@@ -144,16 +140,70 @@ class MerkleLog:
         return None if row is None else Leaf(int(row[0]), int(row[1]), bytes(row[2]))
 
     def root(self, size: int) -> bytes:
+        return self.range_root(0, size)
+
+    def range_root(self, start: int, end: int) -> bytes:
+        """MTH(D[start:end]) from cached block roots where it can, leaves elsewhere.
+
+        Every subtree a proof names of BLOCK leaves or more starts on a block
+        boundary, and splits only between blocks (the split is a power of two),
+        so folding the block roots and the tail's root gives the same hash.
+        """
+        whole = start + (end - start) // BLOCK * BLOCK if start % BLOCK == 0 else start
         tree = TreeBuilder()
-        for chunk in self._hash_chunks(0, size):
-            tree.extend(chunk)
+        for block in range(start // BLOCK, whole // BLOCK):
+            tree.append(self._block_root(block))
+        if whole < end:
+            tail = TreeBuilder()
+            tail.extend(self._hashes(whole, end))
+            tree.append(tail.root())
         return tree.root()
 
+    def _block_root(self, block: int) -> bytes:
+        if block not in self._blocks:
+            first = block - block % (CHUNK // BLOCK)  # fill a chunk's worth at once
+            hashes = self._hashes(first * BLOCK, first * BLOCK + CHUNK)
+            for offset in range(0, len(hashes) - BLOCK + 1, BLOCK):
+                tree = TreeBuilder()
+                tree.extend(hashes[offset : offset + BLOCK])
+                self._blocks[first + offset // BLOCK] = tree.root()
+        return self._blocks[block]
+
     def inclusion(self, leaf_index: int, tree_size: int) -> list[bytes]:
-        return inclusion_proof(_StoredHashes(self, tree_size), leaf_index)
+        """PATH(leaf_index, D[tree_size]) of RFC 6962 2.1.1, leaf to root."""
+        siblings: list[bytes] = []
+        low, high = 0, tree_size
+        while high - low > 1:
+            middle = low + _split(high - low)
+            if leaf_index < middle:
+                siblings.append(self.range_root(middle, high))
+                high = middle
+            else:
+                siblings.append(self.range_root(low, middle))
+                low = middle
+        siblings.reverse()
+        return siblings
 
     def consistency(self, first: int, second: int) -> list[bytes]:
-        return consistency_proof(_StoredHashes(self, second), first, second)
+        """PROOF(first, D[second]) of RFC 6962 2.1.2 (``known`` is the RFC's flag b)."""
+        if first in (0, second):
+            return []
+        nodes: list[bytes] = []
+        low, high, remaining, known = 0, second, first, True
+        while remaining != high - low:
+            split = _split(high - low)
+            if remaining <= split:
+                nodes.append(self.range_root(low + split, high))
+                high = low + split
+            else:
+                nodes.append(self.range_root(low, low + split))
+                low += split
+                remaining -= split
+                known = False
+        if not known:
+            nodes.append(self.range_root(low, high))
+        nodes.reverse()
+        return nodes
 
     def _hash_chunks(self, start: int, end: int | None) -> Iterator[list[bytes]]:
         while end is None or start < end:
@@ -174,34 +224,6 @@ class MerkleLog:
             return [bytes(row[0]) for row in conn.execute(query)]
 
 
-class _StoredHashes(Sequence[bytes]):
-    """The first ``size`` recorded leaf hashes as a sequence, read a chunk at a time.
-
-    The proof builders walk contiguous ranges, so one cached chunk serves
-    almost every lookup and memory stays at one chunk whatever the log's size.
-    """
-
-    def __init__(self, log: MerkleLog, size: int) -> None:
-        self.log = log
-        self.size = size
-        self._start = -1
-        self._chunk: list[bytes] = []
-
-    def __len__(self) -> int:
-        return self.size
-
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
-    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self.size))]
-        if not 0 <= index < self.size:
-            raise IndexError(index)
-        if not self._start <= index < self._start + len(self._chunk):
-            self._start = index - index % CHUNK
-            self._chunk = self.log._hashes(self._start, min(self.size, self._start + CHUNK))
-            if index - self._start >= len(self._chunk):
-                raise IndexError(f"leaf {index} is not sealed")
-        return self._chunk[index - self._start]
+def _split(size: int) -> int:
+    """The largest power of two strictly smaller than ``size`` (size >= 2)."""
+    return 1 << ((size - 1).bit_length() - 1)
