@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
+from adapters.audit.merkle import MerkleLog
+from adapters.audit.sealer import Sealer
+from adapters.audit.service import Audit
+from adapters.audit.signing import TreeHeads, development_key, load_private_key
 from adapters.database import make_engine, metadata
 from adapters.kobo.forms import KoboFormStore
 from adapters.kobo.webhook import KoboWebhook
 from adapters.lag import LagProbe
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
+from adapters.personal import PersonalData
 from adapters.schema import SchemaTooNewError, check_schema_version
 from adapters.settings import Settings
 from adapters.spreadsheets.distribution import DELIVERIES
@@ -40,6 +46,11 @@ TOTALS_PROJECTIONS: tuple[Projection, ...] = (
     marhaba.PROJECTION,
     donations.PROJECTION,
 )
+
+
+def all_projections() -> tuple[Projection, ...]:
+    """Every read model of every operation: what a replay rebuilds."""
+    return COMMAND_PROJECTIONS + TOTALS_PROJECTIONS
 
 
 def projections_for(settings: Settings) -> tuple[Projection, ...]:
@@ -83,9 +94,12 @@ class Container:
     donations: DonationService
     imports: Importer
     kobo: KoboWebhook
+    audit: Audit
+    personal: PersonalData
 
     def close(self) -> None:
         self.live.stop()
+        self.audit.sealer.stop()
         self.ledger.close()
         self.engine.dispose()
 
@@ -97,6 +111,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         if overrides
         else (settings or Settings())
     )
+    settings.check_production()
     engine = make_engine(settings)
     _prepare(engine, settings)
     ledger = Ledger(env=ledger_env(settings))
@@ -116,11 +131,14 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     ledger.subscribe(metrics.count_appended)
     metrics.watch_lag(lag_probe(settings, ledger, views))
     hasher, streams = IdentityHasher(settings.identity_secret()), SqlStreamIndex(engine, settings)
+    personal = PersonalData(engine, settings.master_key())
     service = DistributionService(
-        ledger, hasher, streams, ViewDeliveryLocator(views, runner.catch_up)
+        ledger, hasher, streams, ViewDeliveryLocator(views, runner.catch_up), contacts=personal
     )
     marhaba_service = MarhabaService(ledger, hasher, streams)
     targets = field_targets(service)
+    audit = _audit(settings, engine, ledger, views, runner)
+    ledger.subscribe(audit.sealer.on_saved)
     return Container(
         settings,
         engine,
@@ -135,6 +153,8 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         DonationService(ledger),
         Importer(targets),
         KoboWebhook(KoboFormStore(engine), targets),
+        audit,
+        personal,
     )
 
 
@@ -148,6 +168,23 @@ def field_targets(distribution: DistributionService) -> dict[str, Target]:
             check_scope=distribution.campaign,
         ),
     }
+
+
+def _audit(
+    settings: Settings, engine: Engine, ledger: Ledger, views: SqlViewStore, runner: Runner
+) -> Audit:
+    merkle = MerkleLog(engine, ledger.recorder)
+    path = settings.signing_key_path()
+    key = load_private_key(path) if settings.signing_key_file else development_key(path)
+    heads = TreeHeads(engine, merkle, key)
+    sealer = Sealer(
+        merkle,
+        heads,
+        settings.seal_poll_seconds,
+        timedelta(seconds=settings.tree_head_interval_seconds),
+    )
+    source = LedgerEventSource(ledger)
+    return Audit(settings, source, views, runner, all_projections(), merkle, heads, sealer)
 
 
 def _prepare(engine: Engine, settings: Settings) -> None:

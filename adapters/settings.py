@@ -27,6 +27,29 @@ class Settings(BaseSettings):
         Path("./var/secrets"), description="where development secrets are generated"
     )
     hash_secret: SecretStr | None = Field(None, description="HMAC key for household identities")
+    hash_secret_file: Path | None = Field(None, description="file holding the HMAC key instead")
+    master_key_file: Path | None = Field(
+        None, description="file holding the key that wraps every person's data key (64 hex digits)"
+    )
+    signing_key_file: Path | None = Field(
+        None, description="Ed25519 private key (PEM) that signs tree heads (`tadamon keys create`)"
+    )
+    run_sealer: bool = Field(True, description="extend the Merkle log inside the API process")
+    seal_poll_seconds: float = Field(1.0, gt=0)
+    tree_head_interval_seconds: float = Field(
+        600.0, gt=0, description="how often a new signed tree head is issued when the log grew"
+    )
+    # An event is stamped when its command decides and stored when that
+    # command's transaction commits, so the log's order can put an event
+    # stamped 10:00:01 before one stamped 10:00:00. A commit follows its stamp
+    # within one command attempt, whose statements the store timeouts bound
+    # (30 s each by default; a retry re-stamps its events); five minutes covers
+    # that with room for clock skew between API hosts. Raise it with the timeouts.
+    as_of_margin_seconds: float = Field(
+        300.0,
+        ge=0,
+        description="how far past ?as_of= the log is read for events committed late",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     run_projections: bool = Field(True, description="run the projection runner in the API")
@@ -77,16 +100,74 @@ class Settings(BaseSettings):
     def sqlite_path(self) -> Path:
         return Path(unquote(self.database_url.split("sqlite:///", 1)[1]))
 
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
     def identity_secret(self) -> bytes:
-        """The HMAC key: from settings, else a generated development key kept under secrets_dir."""
+        """The HMAC key: from settings or its file, else a generated development key."""
         if self.hash_secret is not None:
             value = self.hash_secret.get_secret_value()
-            if self.environment == "production" and DEFAULT_SECRET_MARKER in value:
+            if self.is_production and DEFAULT_SECRET_MARKER in value:
                 raise ValueError("TADAMON_HASH_SECRET still holds a placeholder in production")
             return value.encode()
-        if self.environment == "production":
-            raise ValueError("TADAMON_HASH_SECRET must be set in production")
+        if self.hash_secret_file is not None:
+            return self._secret_file(self.hash_secret_file, "TADAMON_HASH_SECRET_FILE").encode()
+        if self.is_production:
+            raise ValueError("TADAMON_HASH_SECRET or TADAMON_HASH_SECRET_FILE must be set")
         return _generated_secret(self.secrets_dir / "hash_secret")
+
+    def master_key(self) -> bytes:
+        """The 32-byte key-wrapping key for personal data, from its file (generated in dev)."""
+        if self.master_key_file is not None:
+            text = self._secret_file(self.master_key_file, "TADAMON_MASTER_KEY_FILE")
+        elif self.is_production:
+            raise ValueError("TADAMON_MASTER_KEY_FILE must be set in production")
+        else:
+            text = _generated_secret(self.secrets_dir / "master_key").decode()
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise ValueError("the master key file must hold 64 hex digits (32 bytes)")
+        return key
+
+    def signing_key_path(self) -> Path:
+        """Where the tree-head signing key is: set by the operator, or a development key."""
+        if self.signing_key_file is not None:
+            self._check_not_generated(self.signing_key_file, "TADAMON_SIGNING_KEY_FILE")
+            if not self.signing_key_file.is_file():
+                raise ValueError(f"TADAMON_SIGNING_KEY_FILE: no file at {self.signing_key_file}")
+            return self.signing_key_file
+        if self.is_production:
+            raise ValueError(
+                "TADAMON_SIGNING_KEY_FILE must be set in production (`tadamon keys create`)"
+            )
+        return self.secrets_dir / "tree-head-signing-key.pem"
+
+    def _secret_file(self, path: Path, name: str) -> str:
+        self._check_not_generated(path, name)
+        try:
+            value = path.read_text().strip()
+        except OSError as error:
+            raise ValueError(f"{name}: cannot read {path} ({error.strerror})") from None
+        if self.is_production and (DEFAULT_SECRET_MARKER in value or len(value) < 32):
+            raise ValueError(f"{name}: {path} holds a placeholder or too short a secret")
+        return value
+
+    def _check_not_generated(self, path: Path, name: str) -> None:
+        # Development secrets are generated under secrets_dir; production must
+        # bring its own, so a path in there means a generated one slipped through.
+        if self.is_production and path.resolve().is_relative_to(self.secrets_dir.resolve()):
+            raise ValueError(f"{name} points into the generated-secrets folder {self.secrets_dir}")
+
+    def check_production(self) -> None:
+        """Refuse to run in production with missing, placeholder or generated secrets."""
+        if self.is_production:
+            self.identity_secret()
+            self.master_key()
+            self.signing_key_path()
 
 
 def _generated_secret(path: Path) -> bytes:

@@ -12,6 +12,7 @@ from adapters.bootstrap import Container
 from api import errors
 from api.middleware import RequestContext
 from api.routers import (
+    audit,
     campaigns,
     dashboard,
     donations,
@@ -30,8 +31,11 @@ def create_app(container: Container) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if container.settings.run_projections:
             container.live.start()
+        if container.settings.run_sealer:
+            container.audit.sealer.start()
         yield
         container.live.stop()
+        container.audit.sealer.stop()
 
     app = FastAPI(
         title="Tadamon",
@@ -51,6 +55,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(imports.router)
     app.include_router(kobo.router)
+    app.include_router(audit.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(

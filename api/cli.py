@@ -12,6 +12,7 @@ import typer
 
 from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
 from adapters.settings import Settings
+from api.cli_audit import audit_app
 from domain.actors import Role
 
 app = typer.Typer(help="Tadamon: event-sourced operations ledger.", no_args_is_help=True)
@@ -19,6 +20,7 @@ tokens_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=T
 app.add_typer(tokens_app, name="tokens")
 import_app = typer.Typer(help="Import records from CSV spreadsheets.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+app.add_typer(audit_app)  # replay, totals, export, seal, verify, forget, keys
 
 
 def _container() -> Container:

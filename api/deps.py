@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AwareDatetime, BeforeValidator
 
 from adapters.bootstrap import Container
 from api.errors import UnauthorizedError
-from domain.actors import Actor
+from domain.actors import Actor, Role
+from projections.tally import Table
 
 bearer = HTTPBearer(auto_error=False, description="a token from `tadamon tokens create`")
 
@@ -51,3 +56,64 @@ class Visibility:
 
 
 VisibilityDep = Annotated[Visibility, Depends(Visibility)]
+
+
+def auditor(actor: ActorDep) -> Actor:
+    """The audit routes are for auditors (and admins, who can do everything)."""
+    actor.check_role(Role.AUDITOR, Role.ADMIN)
+    return actor
+
+
+AuditorDep = Annotated[Actor, Depends(auditor)]
+
+
+def _plus_restored(value: object) -> object:
+    # An unencoded '+' in a query string arrives as a space: "10:00:00 01:00".
+    if isinstance(value, str):
+        return re.sub(r" (\d{2}:?\d{2})$", r"+\1", value.strip(" ")) if " " in value else value
+    return value
+
+
+AsOf = Annotated[AwareDatetime, BeforeValidator(_plus_restored)]
+AsOfQuery = Annotated[
+    AsOf | None,
+    Query(
+        description="RFC 3339 instant, e.g. 2020-04-26T18:00:00Z: the totals as the ledger "
+        "showed them then, replayed from the events alone",
+    ),
+]
+MinPositionQuery = Annotated[
+    int, Query(ge=0, description="wait (bounded) until the totals include this ledger position")
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewRows:
+    """One scope of a view, and the position (and instant, if any) it stands for."""
+
+    table: Table
+    position: int
+    as_of: datetime | None
+
+
+class ViewReader:
+    """What every totals route reads: the live view, or with ?as_of= a replay of the ledger."""
+
+    def __init__(
+        self, container: ContainerDep, as_of: AsOfQuery = None, min_position: MinPositionQuery = 0
+    ) -> None:
+        self.container = container
+        self.as_of = as_of
+        self.min_position = min_position
+
+    def read(self, view: str, scope: str) -> ViewRows:
+        container = self.container
+        if self.as_of is not None:
+            replayed = container.audit.as_of(view, scope, self.as_of)
+            return ViewRows(replayed.table, replayed.position, self.as_of)
+        container.live.wait_for(self.min_position, container.settings.visibility_wait_seconds)
+        position = container.views.positions([view])[view]
+        return ViewRows(container.views.table(view, scope), position, None)
+
+
+ViewReaderDep = Annotated[ViewReader, Depends(ViewReader)]

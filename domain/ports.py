@@ -5,7 +5,7 @@ Adapters implement them for SQLite and PostgreSQL; tests may hand in simple ones
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 from uuid import UUID
 
@@ -19,4 +19,14 @@ class StreamIndex(Protocol):
 class DeliveryLocator(Protocol):
     def household_of(self, campaign: str, delivery_id: str) -> UUID | None:
         """The household stream a client's delivery id was recorded on, if any."""
+        ...
+
+
+class ContactSealer(Protocol):
+    def seal(self, items: Sequence[tuple[str, str, Mapping[str, str]]]) -> list[dict[str, str]]:
+        """Encrypt each (person, record, fields) under that person's own key.
+
+        Only ciphertext and a key reference come back: all an event may hold, so
+        destroying the key erases the person from the log without touching it.
+        """
         ...

@@ -627,28 +627,40 @@ _MAX_LISTED = 100
 _Item = TypeVar("_Item")
 
 
+# What a record holds besides its position: originator id (16 bytes),
+# originator version, topic, state.
+_Content = tuple[bytes, int, str, bytes]
+
+
 @dataclass(frozen=True)
 class _Record:
-    """One export line, reduced to what the checks need (never the state)."""
+    """One export line, reduced to what the checks need.
+
+    The content is kept only while its line is checked; just the mismatched
+    records (capped) outlive it, to tell what was exchanged with what.
+    """
 
     leaf_index: int
     position: int
     recorded_hash: bytes
     content_hash: bytes | None  # None: the stored row is gone
+    content: _Content | None = field(default=None, repr=False, compare=False)
 
 
-def _content_hash(obj: Mapping[str, object], position: int, where: str) -> bytes:
+def _hash_content(position: int, content: _Content, where: str) -> bytes:
     try:
-        encoded = _encode_record(
-            position,
-            _uuid_bytes_field(obj, "originator_id", where),
-            _uint64_field(obj, "originator_version", where),
-            _str_field(obj, "topic", where),
-            _base64_field(obj, "state", where),
-        )
+        return leaf_hash(_encode_record(position, *content))
     except ValueError as exc:
         raise MalformedInputError(f"{where}: {exc}") from None
-    return leaf_hash(encoded)
+
+
+def _parse_content(obj: Mapping[str, object], where: str) -> _Content:
+    return (
+        _uuid_bytes_field(obj, "originator_id", where),
+        _uint64_field(obj, "originator_version", where),
+        _str_field(obj, "topic", where),
+        _base64_field(obj, "state", where),
+    )
 
 
 def _parse_record(line: str, line_number: int) -> _Record:
@@ -658,11 +670,13 @@ def _parse_record(line: str, line_number: int) -> _Record:
     missing = obj.get("missing", False)
     if not isinstance(missing, bool):
         raise MalformedInputError(f"{where}: 'missing' is not true or false")
+    content = None if missing else _parse_content(obj, where)
     return _Record(
         leaf_index=_uint64_field(obj, "leaf_index", where),
         position=position,
         recorded_hash=_hash_field(obj, "leaf_hash", where),
-        content_hash=None if missing else _content_hash(obj, position, where),
+        content_hash=None if content is None else _hash_content(position, content, where),
+        content=content,
     )
 
 
@@ -760,17 +774,45 @@ class _ExportAudit:
         self.previous_leaf = leaf_index
 
 
-def _swapped_pairs(mismatches: list[_Mismatch]) -> dict[int, int]:
-    """Pairs of altered records whose contents hash to each other's recorded
-    hash: two records exchanged.  Maps each member's index to its partner's."""
-    by_recorded = {m.record.recorded_hash: i for i, m in enumerate(mismatches) if not m.deleted}
-    partners: dict[int, int] = {}
-    for i, mismatch in enumerate(mismatches):
-        j = by_recorded.get(mismatch.record.content_hash or b"")
-        if j is None or j == i or i in partners or j in partners:
-            continue
-        if mismatches[j].record.content_hash == mismatch.record.recorded_hash:
-            partners[i], partners[j] = j, i
+def _rehash(record: _Record, content: _Content) -> bytes:
+    return leaf_hash(_encode_record(record.position, *content))
+
+
+def _exchange(a: _Record, b: _Record) -> str | None:
+    """How two altered records' contents were exchanged, if they were.
+
+    "swapped": whole records changed places, whether the positions moved with
+    them (lines of an export exchanged) or stayed (rows exchanged in a store
+    that orders by position).  "states swapped": only the event states moved.
+    """
+    if a.content_hash == b.recorded_hash and b.content_hash == a.recorded_hash:
+        return "swapped"
+    if a.content is None or b.content is None:
+        return None
+    if _rehash(a, b.content) == a.recorded_hash and _rehash(b, a.content) == b.recorded_hash:
+        return "swapped"
+    a_with_b_state = (*a.content[:3], b.content[3])
+    b_with_a_state = (*b.content[:3], a.content[3])
+    if (
+        _rehash(a, a_with_b_state) == a.recorded_hash
+        and _rehash(b, b_with_a_state) == b.recorded_hash
+    ):
+        return "states swapped"
+    return None
+
+
+def _swapped_pairs(mismatches: list[_Mismatch]) -> dict[int, tuple[int, str]]:
+    """Pairs of altered records that are each other's content exchanged.  Maps each
+    member's index to its partner's and how they were exchanged.  Quadratic, but
+    over the capped list of at most 100 mismatches."""
+    partners: dict[int, tuple[int, str]] = {}
+    for i, first in enumerate(mismatches):
+        for j in range(i + 1, len(mismatches)):
+            if i in partners or j in partners or first.deleted or mismatches[j].deleted:
+                continue
+            how = _exchange(first.record, mismatches[j].record)
+            if how is not None:
+                partners[i], partners[j] = (j, how), (i, how)
     return partners
 
 
@@ -779,9 +821,10 @@ def _describe_mismatches(mismatches: list[_Mismatch], content_is_authentic: bool
     lines: list[str] = []
     for i, mismatch in enumerate(mismatches):
         if i in partners:
-            if partners[i] > i:
-                a, b = sorted((mismatch.record.position, mismatches[partners[i]].record.position))
-                lines.append(f"positions {a} and {b}: swapped")
+            partner, how = partners[i]
+            if partner > i:
+                a, b = sorted((mismatch.record.position, mismatches[partner].record.position))
+                lines.append(f"positions {a} and {b}: {how}")
         elif mismatch.deleted:
             lines.append(f"{mismatch.label()}: record deleted from the store")
         elif content_is_authentic:

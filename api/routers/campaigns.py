@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from api.answers import batch_answer, command_answer
-from api.deps import ActorDep, ContainerDep, VisibilityDep
+from api.deps import ActorDep, ContainerDep, ViewReaderDep, VisibilityDep
 from api.schemas.common import CommandPublic, centimes, mad
 from api.schemas.distribution import (
     CampaignCreate,
@@ -17,8 +16,10 @@ from api.schemas.distribution import (
     CampaignTotalsPublic,
     ClosureCreate,
     CommitteeCreate,
+    ContactPublic,
     DeliveryBatchCreate,
     DeliveryBatchPublic,
+    DeliveryPublic,
     QuotaCreate,
     ReversalCreate,
     StockCreate,
@@ -29,6 +30,7 @@ from domain.distribution.commands import (
     RecordDelivery,
     RegisterCommittee,
 )
+from domain.distribution.service import delivery_record
 from projections.distribution import VIEW
 from projections.distribution_report import campaign_totals
 
@@ -158,6 +160,7 @@ def record_deliveries(
                 household=i.household,
                 household_size=i.household_size,
                 delivered_at=i.delivered_at,
+                contact=i.contact.fields() if i.contact else None,
             )
             for i in body.items
         ],
@@ -197,20 +200,39 @@ def close_campaign(
     return command_answer(outcome, visibility, response)
 
 
+@router.get("/{campaign}/deliveries/{delivery_id}", response_model=DeliveryPublic)
+def get_delivery(
+    campaign: str, delivery_id: str, container: ContainerDep, actor: ActorDep
+) -> DeliveryPublic:
+    """One delivery with its contact decrypted (admin, auditor); every read is logged."""
+    household = container.distribution.delivery(campaign, delivery_id, actor)
+    contact, contact_status = None, "none"
+    if household.contact:
+        revealed = container.personal.reveal(
+            household.contact, delivery_record(campaign, delivery_id), actor.name
+        )
+        contact_status = "erased" if revealed.erased else "shown"
+        contact = ContactPublic(**revealed.fields) if revealed.fields else None
+    return DeliveryPublic(
+        campaign=campaign,
+        delivery_id=delivery_id,
+        committee=household.committee,
+        province=household.province,
+        household_size=household.household_size,
+        delivered_at=household.delivered_at,
+        reversed=household.reversed,
+        contact_status=contact_status,
+        contact=contact,
+    )
+
+
 @router.get("/{campaign}/totals", response_model=CampaignTotalsPublic)
 def totals(
-    campaign: str,
-    container: ContainerDep,
-    actor: ActorDep,
-    min_position: Annotated[
-        int,
-        Query(ge=0, description=("wait (bounded) until the totals include this ledger position")),
-    ] = 0,
+    campaign: str, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
 ) -> CampaignTotalsPublic:
     """Households served, people reached and kits in stock against target and quotas."""
     container.distribution.campaign(campaign)
-    container.live.wait_for(min_position, container.settings.visibility_wait_seconds)
-    position = container.views.positions([VIEW])[VIEW]
-    report = campaign_totals(campaign, container.views.table(VIEW, campaign))
+    rows = reader.read(VIEW, campaign)
+    report = campaign_totals(campaign, rows.table)
     report["budget_mad"] = mad(report.pop("budget_centimes"))
-    return CampaignTotalsPublic(position=position, **report)
+    return CampaignTotalsPublic(position=rows.position, as_of=rows.as_of, **report)

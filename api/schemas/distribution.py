@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -14,6 +14,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 HouseholdNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9 -]{4,32}$")
 ]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,24}$")]
 MAX_BATCH = 1000
 
 
@@ -57,6 +58,22 @@ class StockCreate(Strict):
     reference: ClientId = Field(description="delivery note number; resending it counts once")
 
 
+class ContactCreate(Strict):
+    """A beneficiary's name and phone: encrypted under the household's own key at once."""
+
+    name: Name | None = None
+    phone: Phone | None = None
+
+    @model_validator(mode="after")
+    def _something_given(self) -> ContactCreate:
+        if self.name is None and self.phone is None:
+            raise ValueError("give a name, a phone, or leave contact out")
+        return self
+
+    def fields(self) -> dict[str, str]:
+        return {k: v for k, v in (("name", self.name), ("phone", self.phone)) if v is not None}
+
+
 class DeliveryCreate(Strict):
     delivery_id: ClientId = Field(description="made by the client; resending it counts once")
     committee: Slug
@@ -65,6 +82,9 @@ class DeliveryCreate(Strict):
     )
     household_size: int = Field(ge=1, le=40)
     delivered_at: AwareDatetime
+    contact: ContactCreate | None = Field(
+        None, description="optional; stored only encrypted, erasable with `tadamon forget`"
+    )
 
 
 class DeliveryBatchCreate(Strict):
@@ -166,7 +186,29 @@ class CampaignTotalsPublic(BaseModel):
     deliveries_reversed: int
     committees: int
     position: int = Field(description="these totals include every event up to this ledger position")
+    as_of: datetime | None = Field(
+        None, description="set when these totals were replayed as of this instant"
+    )
     regions: list[PlaceTotalsPublic]
     provinces: list[PlaceTotalsPublic]
     committee_totals: list[CommitteeTotalsPublic]
     days: list[DayTotalsPublic]
+
+
+class ContactPublic(BaseModel):
+    name: str | None = None
+    phone: str | None = None
+
+
+class DeliveryPublic(BaseModel):
+    """One delivery as recorded; reading its contact is logged for the auditor."""
+
+    campaign: str
+    delivery_id: str
+    committee: str
+    province: str
+    household_size: int
+    delivered_at: datetime
+    reversed: bool
+    contact_status: str = Field(description="none, shown, or erased (its key was destroyed)")
+    contact: ContactPublic | None = None

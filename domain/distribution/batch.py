@@ -46,9 +46,17 @@ class BatchDecision:
         self.committees: dict[str, Committee] = {}
         self.delivery_ids: dict[str, UUID] = {}
 
-    def decide(self, index: int, item: RecordDelivery, key: str, hid: UUID) -> ItemResult:
+    def decide(
+        self,
+        index: int,
+        item: RecordDelivery,
+        key: str,
+        hid: UUID,
+        contact: dict[str, str] | None = None,
+    ) -> ItemResult:
+        """``contact`` is the item's contact already sealed (ciphertext and key id only)."""
         try:
-            return self._decide(index, item, key, hid)
+            return self._decide(index, item, key, hid, contact)
         except DomainError as error:
             return ItemResult(
                 index,
@@ -58,7 +66,14 @@ class BatchDecision:
                 f"items.{index}.{error.field or 'item'}",
             )
 
-    def _decide(self, index: int, item: RecordDelivery, key: str, hid: UUID) -> ItemResult:
+    def _decide(
+        self,
+        index: int,
+        item: RecordDelivery,
+        key: str,
+        hid: UUID,
+        contact: dict[str, str] | None,
+    ) -> ItemResult:
         household = self.pending.get(hid) or self.known.get(hid)
         if household is not None and household.delivery_id == item.delivery_id:
             return self._duplicate(index, item, household)
@@ -71,7 +86,7 @@ class BatchDecision:
         committee = self._committee(item.committee)
         self._check_time(item.delivered_at)
         self._check_stock(committee)
-        self._deliver(item, key, hid, household, committee)
+        self._deliver(item, key, hid, household, committee, contact)
         return ItemResult(index, item.delivery_id, ItemStatus.RECORDED)
 
     def _duplicate(
@@ -128,6 +143,7 @@ class BatchDecision:
         hid: UUID,
         household: Household | NewDelivery | None,
         committee: Committee,
+        contact: dict[str, str] | None,
     ) -> None:
         details: dict[str, Any] = {
             "delivery_id": item.delivery_id,
@@ -137,6 +153,7 @@ class BatchDecision:
             "household_size": item.household_size,
             "delivered_at": check_aware(item.delivered_at, "delivered_at"),
             "recorded_by": self.recorded_by,
+            "contact": contact,
         }
         if isinstance(household, Household):
             household.deliver_again(**details)

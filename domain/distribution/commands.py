@@ -35,10 +35,15 @@ class DispatchKits:
 
 @dataclass(frozen=True, slots=True)
 class RecordDelivery:
-    """One kit handed to one household; ``household`` is the clear identifier, hashed at once."""
+    """One kit handed to one household; ``household`` is the clear identifier, hashed at once.
+
+    ``contact`` (name, phone) is encrypted under the household's own key before
+    it reaches an event; it is never printed.
+    """
 
     delivery_id: str
     committee: str
     household: str = field(repr=False)
     household_size: int
     delivered_at: datetime
+    contact: dict[str, str] | None = field(default=None, repr=False)

@@ -25,10 +25,12 @@ class Household(Aggregate):
     def create_id(campaign: str, household_key: str, **_: Any) -> UUID:
         return stream_id("household", campaign, household_key)
 
+    # No bare "*" in the two @event signatures below: eventsourcing 9.5 treats
+    # every keyword-only argument as required, so ``contact`` could not default
+    # to None and events stored before it existed could not be replayed.
     @event("KitDelivered")
     def __init__(
         self,
-        *,
         campaign: str,
         household_key: str,
         delivery_id: str,
@@ -38,9 +40,11 @@ class Household(Aggregate):
         household_size: int,
         delivered_at: datetime,
         recorded_by: str,
+        contact: dict[str, str] | None = None,
     ) -> None:
         self.campaign = campaign
         self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
+        self.contact = contact
 
     def _deliver(
         self,
@@ -65,7 +69,13 @@ class Household(Aggregate):
 
     @classmethod
     def first_delivery(
-        cls, stream: UUID, *, campaign: str, household_key: str, **details: Any
+        cls,
+        stream: UUID,
+        *,
+        campaign: str,
+        household_key: str,
+        contact: dict[str, str] | None = None,
+        **details: Any,
     ) -> NewDelivery:
         """The created event of a household's first kit, without building the aggregate.
 
@@ -83,6 +93,7 @@ class Household(Aggregate):
                 timestamp=created.create_timestamp(),
                 campaign=campaign,
                 household_key=household_key,
+                contact=contact,
                 **details,
             )
         )
@@ -97,6 +108,7 @@ class Household(Aggregate):
         household_size: int,
         delivered_at: datetime,
         recorded_by: str,
+        contact: dict[str, str] | None = None,
     ) -> None:
         """A household whose earlier delivery was reversed may receive its kit."""
         if self.served:
@@ -110,12 +122,12 @@ class Household(Aggregate):
             household_size=household_size,
             delivered_at=delivered_at,
             recorded_by=recorded_by,
+            contact=contact,
         )
 
     @event("KitDeliveredAfterReversal")
     def _kit_delivered_after_reversal(
         self,
-        *,
         campaign: str,
         delivery_id: str,
         committee: str,
@@ -124,8 +136,10 @@ class Household(Aggregate):
         household_size: int,
         delivered_at: datetime,
         recorded_by: str,
+        contact: dict[str, str] | None = None,
     ) -> None:
         self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
+        self.contact = contact
 
     def reverse(self, delivery_id: str, reason: str, reversed_by: str) -> None:
         if delivery_id != self.delivery_id:

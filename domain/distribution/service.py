@@ -22,12 +22,12 @@ from domain.distribution.commands import (
 from domain.distribution.committee import Committee
 from domain.distribution.correction import DeliveryCorrection
 from domain.distribution.household import Household
-from domain.errors import ConflictError, NotFoundError
+from domain.errors import ConflictError, DomainError, NotFoundError
 from domain.geography import check_province
 from domain.ids import IdentityHasher, check_code
 from domain.ledger import Ledger, last_position, retrying
 from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome, Outcome
-from domain.ports import DeliveryLocator, StreamIndex
+from domain.ports import ContactSealer, DeliveryLocator, StreamIndex
 
 
 class DistributionService:
@@ -38,12 +38,14 @@ class DistributionService:
         streams: StreamIndex,
         locator: DeliveryLocator,
         clock: Callable[[], datetime] = utc_now,
+        contacts: ContactSealer | None = None,
     ) -> None:
         self.ledger = ledger
         self.hasher = hasher
         self.streams = streams
         self.locator = locator
         self.clock = clock
+        self.contacts = contacts
 
     # -- reading aggregates ---------------------------------------------------
     def campaign(self, slug: str) -> Campaign:
@@ -159,7 +161,24 @@ class DistributionService:
         for index, item in enumerate(items):
             actor.check_scope(Role.COMMITTEE, item.committee, f"items.{index}.committee")
         keys = [self.hasher.digest(item.household) for item in items]
-        return retrying(lambda: self._record_batch(slug, items, keys, actor, mode))
+        contacts = self._sealed_contacts(slug, items, keys)
+        return retrying(lambda: self._record_batch(slug, items, keys, actor, mode, contacts))
+
+    def _sealed_contacts(
+        self, slug: str, items: Sequence[RecordDelivery], keys: list[str]
+    ) -> dict[int, dict[str, str]]:
+        """Encrypt every contact of the batch at once, before anything is decided."""
+        wanted = [(i, item.contact) for i, item in enumerate(items) if item.contact]
+        if not wanted:
+            return {}
+        if self.contacts is None:
+            raise DomainError(
+                "contact details cannot be kept here", f"items.{wanted[0][0]}.contact"
+            )
+        sealed = self.contacts.seal(
+            [(keys[i], delivery_record(slug, items[i].delivery_id), c) for i, c in wanted if c]
+        )
+        return {i: s for (i, _), s in zip(wanted, sealed, strict=True)}
 
     def _record_batch(
         self,
@@ -168,6 +187,7 @@ class DistributionService:
         keys: list[str],
         actor: Actor,
         mode: BatchMode,
+        contacts: dict[int, dict[str, str]],
     ) -> BatchOutcome:
         campaign = self.campaign(slug)
         ids = [Household.create_id(slug, key) for key in keys]
@@ -181,7 +201,10 @@ class DistributionService:
             self.clock(),
             actor.name,
         )
-        results = [decision.decide(i, item, keys[i], ids[i]) for i, item in enumerate(items)]
+        results = [
+            decision.decide(i, item, keys[i], ids[i], contacts.get(i))
+            for i, item in enumerate(items)
+        ]
         if not mode.saves(results):
             return BatchOutcome(results, 0, committed=False)
         return BatchOutcome(results, self._save(*decision.changed_aggregates()))
@@ -225,6 +248,21 @@ class DistributionService:
         correction = DeliveryCorrection(self, slug, replaced, reason, actor)
         return retrying(lambda: correction.run(item, key, old))
 
+    def delivery(self, slug: str, delivery_id: str, actor: Actor) -> Household:
+        """The household a delivery was recorded on, for the roles that may read it."""
+        actor.check_role(Role.ADMIN, Role.AUDITOR)
+        self.campaign(slug)
+        hid = self.locator.household_of(slug, delivery_id)
+        if hid is None:
+            raise NotFoundError(f"no delivery '{delivery_id}' in campaign '{slug}'", "delivery_id")
+        household: Household = self.ledger.repository.get(hid)
+        if household.delivery_id != delivery_id:
+            raise NotFoundError(
+                f"delivery '{delivery_id}' was superseded by '{household.delivery_id}'",
+                "delivery_id",
+            )
+        return household
+
     def close_campaign(self, slug: str, reason: str, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
 
@@ -234,3 +272,8 @@ class DistributionService:
             return Outcome(True, self._save(campaign))
 
         return retrying(close)
+
+
+def delivery_record(slug: str, delivery_id: str) -> str:
+    """The name a delivery's personal data is bound to and logged under."""
+    return f"{slug}/{delivery_id}"

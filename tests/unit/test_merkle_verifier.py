@@ -769,6 +769,32 @@ def test_two_records_swapped(case: _Case) -> None:
     assert case.verify().failures == [f"positions {positions[0]} and {positions[1]}: swapped"]
 
 
+def test_two_records_states_swapped(case: _Case) -> None:
+    """What a store-level swap of two rows' states looks like: positions stay put."""
+    a, b = case.rows[6], case.rows[30]
+    a["state"], b["state"] = b["state"], a["state"]
+    assert case.verify().failures == [
+        f"positions {a['position']} and {b['position']}: states swapped"
+    ]
+
+
+def test_two_rows_exchanged_with_positions_kept(case: _Case) -> None:
+    """Two rows trading places in a store ordered by position (their ids exchanged)."""
+    a, b = case.rows[4], case.rows[40]
+    for name in ("originator_id", "originator_version", "topic", "state"):
+        a[name], b[name] = b[name], a[name]
+    assert case.verify().failures == [f"positions {a['position']} and {b['position']}: swapped"]
+
+
+def test_two_independent_alterations_are_not_taken_for_a_swap(case: _Case) -> None:
+    for row in (case.rows[8], case.rows[9]):
+        row["state"] = base64.b64encode(b'{"kit": -1}').decode()
+    assert case.verify().failures == [
+        f"{_label(case.rows[8])}: content altered",
+        f"{_label(case.rows[9])}: content altered",
+    ]
+
+
 def test_truncated_tail(case: _Case) -> None:
     del case.rows[45:]
     report = case.verify()

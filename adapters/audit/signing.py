@@ -1,0 +1,141 @@
+"""Signed tree heads: the operator's Ed25519 key pair, issuing heads, keeping them.
+
+The private key lives in a file the operator makes (`tadamon keys create`) and
+names in settings; only a development setup gets one generated for it. Every
+head issued is kept in ``tree_heads`` exactly as signed, so an auditor can ask
+for any past head again and check the log only ever grew.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import BigInteger, Column, DateTime, Engine, Integer, String, Table, insert, select
+
+from adapters.audit.merkle import MerkleLog
+from adapters.audit.verifier import key_id, sign_tree_head
+from adapters.database import metadata
+
+tree_heads = Table(
+    "tree_heads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tree_size", BigInteger, nullable=False, index=True),
+    Column("root_hash", String(64), nullable=False),
+    Column("timestamp", String(32), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", String(100), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+)
+HEAD_FIELDS = ("tree_size", "root_hash", "timestamp", "key_id", "signature")
+
+
+def create_key_pair(private_path: Path, public_path: Path, overwrite: bool = False) -> str:
+    """Write a new Ed25519 private key (mode 0600) and its public key; returns the key id."""
+    for path in (private_path, public_path):
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"{path} already exists; refusing to overwrite a key")
+    key = Ed25519PrivateKey.generate()
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    private_path.parent.mkdir(parents=True, exist_ok=True)
+    # Created 0600 from the start: never a moment where the key is world-readable.
+    descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(private_pem)
+    private_path.chmod(0o600)
+    public_path.parent.mkdir(parents=True, exist_ok=True)
+    public_path.write_bytes(public_pem(key))
+    return key_id(key.public_key())
+
+
+def public_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as error:
+        raise ValueError(f"cannot read the signing key {path}: {error}") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"the signing key {path} is not an Ed25519 key")
+    return key
+
+
+def development_key(path: Path) -> Ed25519PrivateKey:
+    """The generated development key, made on first use."""
+    if not path.exists():
+        create_key_pair(path, path.with_suffix(".pub.pem"))
+    return load_private_key(path)
+
+
+class TreeHeads:
+    """Issues signed tree heads over the Merkle log and keeps every one issued."""
+
+    def __init__(self, engine: Engine, log: MerkleLog, key: Ed25519PrivateKey) -> None:
+        self.engine = engine
+        self.log = log
+        self._key = key
+        self.key_id = key_id(key.public_key())
+        self.public_pem = public_pem(key).decode("ascii")
+
+    def __repr__(self) -> str:
+        return f"TreeHeads(key_id={self.key_id})"
+
+    def issue(self, now: datetime | None = None) -> dict[str, Any]:
+        """Sign the log as sealed now and keep the head."""
+        size, root = self.log.head()
+        head = sign_tree_head(self._key, size, root, now or datetime.now(UTC))
+        with self.engine.begin() as conn:
+            conn.execute(insert(tree_heads).values(**head, issued_at=datetime.now(UTC)))
+        return dict(head)
+
+    def issue_if_due(self, interval: timedelta) -> dict[str, Any] | None:
+        """A scheduled head: only when the log grew and the last head is older than interval."""
+        latest = self._latest_row()
+        size, _root = self.log.head()
+        if latest is not None:
+            fresh = datetime.now(UTC) - _aware(latest.issued_at) < interval
+            if fresh or latest.tree_size == size:
+                return None
+        return self.issue()
+
+    def latest(self) -> dict[str, Any] | None:
+        row = self._latest_row()
+        return None if row is None else _head(row)
+
+    def of_size(self, size: int) -> dict[str, Any] | None:
+        query = (
+            select(tree_heads)
+            .where(tree_heads.c.tree_size == size)
+            .order_by(tree_heads.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _head(row)
+
+    def _latest_row(self) -> Any:
+        query = select(tree_heads).order_by(tree_heads.c.id.desc()).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first()
+
+
+def _head(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in HEAD_FIELDS}
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
