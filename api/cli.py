@@ -8,11 +8,13 @@ import typer
 
 from adapters.bootstrap import Container, StoreUnavailableError, bootstrap
 from adapters.settings import Settings
+from api.simulate import simulate
 from domain.actors import Role
 
 app = typer.Typer(help="Tadamon: event-sourced operations ledger.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
+app.command()(simulate)
 
 
 def _container() -> Container:
