@@ -23,6 +23,7 @@ from projections import distribution, donations, marhaba
 from projections.distribution_report import campaign_totals
 from projections.donations_report import donation_totals
 from projections.marhaba_report import operation_totals
+from projections.ports import EventSource
 from projections.tally import Delta, Table, table_from_delta
 
 REPLAY_SECTION = 5000
@@ -65,8 +66,12 @@ def from_views(container: Container) -> Totals:
 
 def replay(container: Container) -> dict[str, Delta]:
     """Fold every stored event, from nothing, with each totals projection, in memory."""
+    return replay_source(LedgerEventSource(container.ledger))
+
+
+def replay_source(source: EventSource) -> dict[str, Delta]:
     deltas = {p.name: Delta() for p in TOTALS_PROJECTIONS}
-    source, after = LedgerEventSource(container.ledger), 0
+    after = 0
     while section := source.read(after, REPLAY_SECTION):
         for projection in TOTALS_PROJECTIONS:
             delta, fold = deltas[projection.name], projection.fold
