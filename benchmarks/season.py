@@ -6,6 +6,7 @@ memory, and the published figures must come back exactly.
 
 from __future__ import annotations
 
+import sys
 import time
 
 from adapters.bootstrap import bootstrap
@@ -31,6 +32,8 @@ def generate(backend: str, settings: Settings, scale: float) -> tuple[int, list[
         live = readback.figures(season.targets, readback.from_views(container))
     finally:
         container.close()
+    for surprise in tally.surprises:
+        print(f"season {backend}: unexpected answer: {surprise}", file=sys.stderr, flush=True)
     wrong = [f.name for f in replayed + live if not f.ok]
     verdict = "every figure" if not wrong and not tally.surprises else ", ".join(wrong) or "answers"
     return events, [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,6 +40,16 @@ class Movement:
     site: str
     item: dict[str, Any]  # as first keyed, maybe miscounted
     error: int  # travellers keyed minus travellers counted; adjusted away later
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Sheet:
+    """A site's movements of one day, as sent: at the end of the day, or days later."""
+
+    at: datetime
+    order: int
+    site: str = field(compare=False)
+    movements: list[Movement] = field(compare=False)
 
 
 class MarhabaPlan:
@@ -122,16 +132,19 @@ class MarhabaPlan:
         sheets: dict[tuple[str, date], list[Movement]] = {}
         for m in sorted(self.movements, key=lambda m: (m.site, m.item["moved_at"])):
             sheets.setdefault((m.site, m.item["moved_at"].date()), []).append(m)
-        previous: dict[str, list[Movement]] = {}
+        sending = []
         for order, ((site, day), sheet) in enumerate(sorted(sheets.items())):
             sent_at = local(day, 23 * 60 + 30)
             if self.rng.random() < self.noise.late_batch:
                 sent_at += timedelta(days=self.rng.randint(1, 3))
             for start in range(0, len(sheet), self.batch_size):
-                part = sheet[start : start + self.batch_size]
-                steps = self.sheet_steps(site, part, previous.get(site, []))
-                yield Entry(sent_at, order, tuple(steps))
-                previous[site] = part
+                sending.append(Sheet(sent_at, order, site, sheet[start : start + self.batch_size]))
+        # A resend repeats what the site sent before, so resends are decided in sending order.
+        previous: dict[str, list[Movement]] = {}
+        for sent in sorted(sending):
+            steps = self.sheet_steps(sent.site, sent.movements, previous.get(sent.site, []))
+            yield Entry(sent.at, sent.order, tuple(steps))
+            previous[sent.site] = sent.movements
 
     def sheet_steps(self, site: str, sheet: list[Movement], before: list[Movement]) -> list[Step]:
         target = (OPERATION, site)

@@ -140,3 +140,21 @@ def test_the_gift_list_is_keyed_as_printed_and_corrected_to_the_declared_total()
     listed = sum((v for k, v in printed.items() if v is not None and k != "endoscopy-unit"),
                  Decimal(0))  # fmt: skip
     assert listed + report.ENDOSCOPY_CORRECTED + masks_value() == report.DECLARED_IN_KIND
+
+
+@pytest.mark.parametrize(("part", "scale"), [("ramadan", 0.05), ("marhaba", 0.2)])
+def test_each_answer_the_plan_expects_follows_from_what_was_sent_before(
+    part: str, scale: float
+) -> None:
+    """Fresh items are new, resent ones were recorded by an earlier step: in sending order."""
+    recorded: set[tuple[str, ...]] = set()
+    for step in getattr(plan(scale, seed=2, batch_size=200), part).steps():
+        if step.kind not in ("deliveries", "movements"):
+            continue
+        key = "delivery_id" if step.kind == "deliveries" else "reference"
+        fresh, dup = step.expect["recorded"], step.expect["duplicate"]
+        ids = [(*step.target, item[key]) for item in step.items]
+        assert not recorded & set(ids[:fresh]), step.target
+        assert set(ids[fresh : fresh + dup]) <= recorded, step.target
+        assert not recorded & set(ids[fresh + dup :]), step.target
+        recorded.update(ids[:fresh])
