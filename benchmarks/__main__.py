@@ -143,9 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         "naive saves": f"up to {int(size['naive']):,} events (at most 60 s)",
         "rebuild, one transaction per event": f"{size['per_event']:g} s",
     }
-    command = " ".join(
-        ["python -m benchmarks", shlex.join(argv if argv is not None else sys.argv[1:])]
-    )
+    given = argv if argv is not None else sys.argv[1:]
+    shown = [
+        a for i, a in enumerate(given) if a != "--note" and (i == 0 or given[i - 1] != "--note")
+    ]
+    command = " ".join(["python -m benchmarks", shlex.join(shown)]).strip()
     write(args.output, command, described, workload, rows, notes)
     print(f"\nwritten to {args.output}")
     return 0

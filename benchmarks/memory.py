@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from adapters.settings import Settings
@@ -22,6 +23,7 @@ from benchmarks.rebuild import SECTION, fresh_views, rebuild
 from benchmarks.report import Row, at_most
 from benchmarks.stores import SECRET
 from domain.ledger import Ledger
+from projections.ports import Positioned
 
 TARGET_MB = 500
 
@@ -36,13 +38,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class Counted:
+    """The event source, counting the events it hands out."""
+
+    def __init__(self, source: LedgerEventSource) -> None:
+        self.source = source
+        self.events = 0
+
+    def read(self, after: int, limit: int) -> Sequence[Positioned]:
+        section = self.source.read(after, limit)
+        self.events += len(section)
+        return section
+
+    def head(self) -> int:
+        return self.source.head()
+
+
 def measure(what: str, settings: Settings, where: Path) -> dict[str, float]:
     ledger = Ledger(env=ledger_env(settings))
     source = LedgerEventSource(ledger)
     started = time.perf_counter()
     if what == "replay":
-        replay_source(source)
-        events = source.head()
+        counted = Counted(source)
+        replay_source(counted)
+        events = counted.events
     else:
         with fresh_views(settings, where, "views-memory") as engine:
             events, _ = rebuild(source, engine, SECTION)

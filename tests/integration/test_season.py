@@ -11,12 +11,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from typer.testing import CliRunner
 
 from adapters.bootstrap import TOTALS_PROJECTIONS, Container
+from adapters.settings import Settings
 from adapters.simulator import readback
 from adapters.simulator.figures import scaled
 from adapters.simulator.season import plan, run
 from adapters.simulator.service_driver import ServiceDriver
+from api.cli import app
 from tests import report_2020 as report
 
 pytestmark = pytest.mark.slow
@@ -84,3 +87,23 @@ def test_the_season_reproduces_the_published_figures(container: Container) -> No
     assert all(
         figure.ok for figure in readback.figures(season.targets, readback.from_views(container))
     )
+
+
+def test_the_simulate_command_fills_an_empty_store_and_refuses_a_full_one(
+    store_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("database_url", "database_schema", "secrets_dir", "admin_token_file"):
+        monkeypatch.setenv(f"TADAMON_{name.upper()}", str(getattr(store_settings, name)))
+    monkeypatch.setenv("TADAMON_HASH_SECRET", store_settings.identity_secret().decode())
+    argv = ["simulate", "--season", "2020", "--scale", "0.0005", "--seed", "3"]
+
+    first = CliRunner().invoke(app, argv)
+    again = CliRunner().invoke(app, argv)
+
+    assert first.exit_code == 0, first.output
+    assert "every published figure reproduced" in first.output
+    assert "replayed" in first.output  # the in-memory replay is a column of its own
+    households = next(line for line in first.output.splitlines() if "households served" in line)
+    assert households.split()[-3:] == ["300", "300", "300"]  # 600,000 x 0.0005, live, replayed
+    assert (again.exit_code, "not empty" in again.output) == (2, True)
+    assert CliRunner().invoke(app, [*argv[:2], "2019"]).exit_code == 2
