@@ -13,6 +13,7 @@ import typer
 from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
 from adapters.settings import Settings
 from api.cli_audit import audit_app
+from api.simulate import simulate
 from domain.actors import Role
 
 app = typer.Typer(help="Tadamon: event-sourced operations ledger.", no_args_is_help=True)
@@ -21,6 +22,7 @@ app.add_typer(tokens_app, name="tokens")
 import_app = typer.Typer(help="Import records from CSV spreadsheets.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(audit_app)  # replay, totals, export, seal, verify, forget, keys
+app.command()(simulate)
 
 
 def _container() -> Container:

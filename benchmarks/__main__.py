@@ -1,0 +1,157 @@
+"""The benchmark suite: `python -m benchmarks [--quick] [options]` (also `make bench`).
+
+Runs, on SQLite and on PostgreSQL, the season generation and replay check,
+ingest, HTTP ingest, rebuild, verification, live lag and memory benchmarks,
+prints the table and writes benchmarks/RESULTS.md with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from adapters.store import ledger_env
+from benchmarks import http_ingest, ingest, lag, machine, memory, rebuild, season, verify
+from benchmarks.report import HEADER, Row, plain_line, write
+from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
+from domain.ledger import Ledger
+
+BENCHES = ("season", "ingest", "http", "rebuild", "verify", "lag", "memory")
+FULL = {
+    "scale": 1.0,
+    "ingest": 600_000,
+    "http": 100_000,
+    "lag": 60.0,
+    "naive": 20_000,
+    "per_event": 20.0,
+}
+QUICK = {"scale": 0.003, "ingest": 5_000, "http": 5_000, "lag": 5.0, "naive": 500, "per_event": 2.0}
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, for CI's smoke run")
+    parser.add_argument("--scale", type=float, help="season scale (full: 1.0, quick: 0.003)")
+    parser.add_argument("--ingest-deliveries", type=int, help="deliveries for the ingest benchmark")
+    parser.add_argument("--http-deliveries", type=int, help="deliveries posted over HTTP")
+    parser.add_argument("--lag-seconds", type=float, help="how long the paced writer writes")
+    parser.add_argument("--naive-events", type=int, help="events saved one save() at a time")
+    parser.add_argument("--per-event-seconds", type=float, help="time for the batch_size=1 rebuild")
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--only", default=",".join(BENCHES), help=f"some of: {','.join(BENCHES)}")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument("--output", type=Path, default=Path(__file__).with_name("RESULTS.md"))
+    parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md")
+    return parser.parse_args(argv)
+
+
+def sizes(args: argparse.Namespace) -> dict[str, float]:
+    chosen = dict(QUICK if args.quick else FULL)
+    given = {
+        "scale": args.scale,
+        "ingest": args.ingest_deliveries,
+        "http": args.http_deliveries,
+        "lag": args.lag_seconds,
+        "naive": args.naive_events,
+        "per_event": args.per_event_seconds,
+    }
+    chosen.update({k: v for k, v in given.items() if v is not None})
+    return chosen
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def backend_rows(
+    backend: str,
+    size: dict[str, float],
+    only: set[str],
+    url: str,
+    tmp: Path,
+    show: Callable[[list[Row]], None],
+) -> None:
+    with fresh_store(backend, tmp / "season", url) as settings:
+        if only & {"season", "rebuild", "verify", "memory"}:
+            _, rows = season.generate(backend, settings, size["scale"])
+            show(rows)
+        ledger = Ledger(env=ledger_env(settings))
+        try:
+            if "rebuild" in only:
+                show(rebuild.run(backend, ledger, settings, tmp, size["per_event"]))
+            if "verify" in only:
+                show(verify.run(backend, ledger, tmp))
+        finally:
+            ledger.close()
+        if "memory" in only:
+            show(memory.run(backend, settings, tmp))
+    if "ingest" in only:
+        with (
+            fresh_store(backend, tmp / "ingest", url) as a,
+            fresh_store(backend, tmp / "naive", url) as b,
+        ):
+            show(ingest.run(backend, a, b, tmp, int(size["ingest"]), int(size["naive"])))
+    if "http" in only:
+        with fresh_store(backend, tmp / "http", url) as settings:
+            show(http_ingest.rows(backend, settings, int(size["http"]), free_port()))
+    if "lag" in only:
+        with fresh_store(backend, tmp / "lag", url) as settings:
+            show(lag.run(backend, settings, size["lag"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    size, only = sizes(args), set(args.only.split(","))
+    backends = args.backends.split(",")
+    notes = list(args.note)
+    if "postgres" in backends and (problem := postgres_available(args.postgres_url)):
+        backends.remove("postgres")
+        notes.append(f"PostgreSQL left out: {problem}")
+    described = machine.describe(args.postgres_url if "postgres" in backends else None)
+    rows: list[Row] = []
+
+    def show(new: list[Row]) -> None:
+        rows.extend(new)
+        for row in new:
+            print(plain_line(row.cells()), flush=True)
+
+    started = time.perf_counter()
+    print(plain_line(HEADER))
+    for backend in backends:
+        with tempfile.TemporaryDirectory(prefix=f"bench-{backend}-") as tmp:
+            backend_rows(backend, size, only, args.postgres_url, Path(tmp), show)
+    minutes = (time.perf_counter() - started) / 60
+    notes.append(
+        f"load average at the end (1/5/15 min): {machine.load()}; "
+        f"the whole run took {minutes:.1f} min"
+    )
+    workload = {
+        "season scale": f"{size['scale']:g} (1 = the full 2020 season)",
+        "ingest": f"{int(size['ingest']):,} deliveries, batches of 1,000 per committee",
+        "HTTP ingest": f"{int(size['http']):,} deliveries, batches of 500, one client",
+        "live lag": f"{size['lag']:g} s of writes at 1,000 deliveries/s",
+        "naive saves": f"up to {int(size['naive']):,} events (at most 60 s)",
+        "rebuild, one transaction per event": f"{size['per_event']:g} s",
+    }
+    given = argv if argv is not None else sys.argv[1:]
+    shown = [
+        a for i, a in enumerate(given) if a != "--note" and (i == 0 or given[i - 1] != "--note")
+    ]
+    command = " ".join(["python -m benchmarks", shlex.join(shown)]).strip()
+    write(args.output, command, described, workload, rows, notes)
+    print(f"\nwritten to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""Ingest: deliveries/s through the application layer, beside the storage limit and naive saves.
+
+1. The application layer: ``DistributionService.record_deliveries`` in batches of
+   1,000 deliveries of one committee each, committees and batches as the season
+   simulator makes them (no field noise: every item is new). Only the calls are
+   timed; building the commands is not.
+2. The storage limit: the very rows those calls wrote (household and committee
+   events, same keys, topics and states), copied into an empty table with the
+   library's own schema by plain ``executemany``, one transaction per batch.
+3. The library used naively: one ``save()`` per new Household aggregate.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from adapters.bootstrap import bootstrap
+from adapters.settings import Settings
+from adapters.simulator.noise import QUIET
+from adapters.simulator.ramadan import Deliveries as DeliveryPlan
+from adapters.simulator.ramadan import RamadanPlan
+from adapters.simulator.service_driver import SIMULATOR, ServiceDriver
+from adapters.store import events_table
+from benchmarks.report import Row
+from benchmarks.stores import drop_schema, new_schema
+from domain.distribution.commands import RecordDelivery
+from domain.distribution.household import Household
+
+ROWS_PER_READ = 1001  # one batch's households and its committee's event
+SQLITE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS stored_events (originator_id TEXT, originator_version INTEGER, "
+    "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
+)
+POSTGRES_TABLE = (
+    'CREATE TABLE "{0}".stored_events (originator_id uuid NOT NULL, '
+    "originator_version bigint NOT NULL, topic text, state bytea, notification_id bigserial, "
+    "PRIMARY KEY (originator_id, originator_version));"
+    'CREATE UNIQUE INDEX ON "{0}".stored_events (notification_id)'
+)
+
+
+def through_service(settings: Settings, households: int, batch: int) -> tuple[int, float, int]:
+    """(deliveries recorded, seconds inside record_deliveries, position before the first)."""
+    container = bootstrap(settings)
+    try:
+        plan = RamadanPlan(households, seed=1, noise=QUIET, batch_size=batch)
+        driver = ServiceDriver(container)
+        for step in plan.setup():
+            driver.send(step)
+        before = container.runner.source.head()
+        recorded, spent = 0, 0.0
+        service = container.distribution
+        for step in DeliveryPlan(plan).steps():
+            items = [RecordDelivery(**item) for item in step.items]
+            started = time.perf_counter()
+            outcome = service.record_deliveries(step.target[0], items, SIMULATOR)
+            spent += time.perf_counter() - started
+            recorded += sum(1 for r in outcome.items if r.status.value == "recorded")
+        return recorded, spent, before
+    finally:
+        container.close()
+
+
+def stored_rows(settings: Settings, after: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows written after position ``after``, a batch's worth at a time."""
+    table = events_table(settings)
+    if settings.is_sqlite:
+        conn = sqlite3.connect(settings.sqlite_path)
+        query = f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "  # noqa: S608
+        query += "WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    else:
+        conn = psycopg.connect(settings.database_url)  # type: ignore[assignment]
+        query = (
+            f"SELECT notification_id, originator_id, originator_version, topic, state FROM {table} "  # noqa: S608
+        )
+        query += "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+    with conn:
+        while rows := conn.execute(query, (after, ROWS_PER_READ)).fetchall():
+            after = rows[-1][0]
+            yield [tuple(row[1:]) for row in rows]
+
+
+def executemany_limit(settings: Settings, after: int, where: Path) -> tuple[int, float]:
+    """(rows, seconds) copying the rows into an empty table by plain executemany."""
+    if settings.is_sqlite:
+        return _sqlite_copy(settings, after, where / "executemany.db")
+    schema = new_schema()
+    try:
+        return _postgres_copy(settings, after, schema)
+    finally:
+        drop_schema(settings.database_url, schema)
+
+
+def _sqlite_copy(settings: Settings, after: int, path: Path) -> tuple[int, float]:
+    conn = sqlite3.connect(path, isolation_level=None)  # the library's connection mode
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(SQLITE_TABLE)
+    insert = "INSERT INTO stored_events VALUES (?,?,?,?)"
+    count, spent = 0, 0.0
+    for rows in stored_rows(settings, after):
+        started = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany(insert, rows)
+        conn.execute("COMMIT")
+        spent += time.perf_counter() - started
+        count += len(rows)
+    conn.close()
+    return count, spent
+
+
+def _postgres_copy(settings: Settings, after: int, schema: str) -> tuple[int, float]:
+    with psycopg.connect(settings.database_url) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        for statement in POSTGRES_TABLE.format(schema).split(";"):
+            conn.execute(statement)
+        conn.commit()
+        insert = (
+            f'INSERT INTO "{schema}".stored_events '  # noqa: S608
+            "(originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)"
+        )
+        count, spent = 0, 0.0
+        for rows in stored_rows(settings, after):
+            started = time.perf_counter()
+            with conn.cursor() as cursor:
+                cursor.executemany(insert, rows)
+            conn.commit()
+            spent += time.perf_counter() - started
+            count += len(rows)
+    return count, spent
+
+
+def naive_saves(settings: Settings, events: int, budget_seconds: float) -> tuple[int, float]:
+    """(events, seconds) saving one new Household per ``save()``, within a time budget."""
+    container = bootstrap(settings)
+    ledger = container.ledger
+    moment = datetime(2020, 4, 28, 10, tzinfo=UTC)
+    started = time.perf_counter()
+    done = 0
+    try:
+        while done < events and time.perf_counter() - started < budget_seconds:
+            household = Household(
+                campaign="naive",
+                household_key=f"k{done}",
+                delivery_id=f"d{done}",
+                committee="c-001",
+                province="MA-CAS",
+                region="MA-06",
+                household_size=5,
+                delivered_at=moment,
+                recorded_by="benchmark",
+            )
+            ledger.save(household)
+            done += 1
+        return done, time.perf_counter() - started
+    finally:
+        container.close()
+
+
+def run(
+    backend: str,
+    settings: Settings,
+    naive_settings: Settings,
+    where: Path,
+    households: int,
+    naive_events: int,
+) -> list[Row]:
+    recorded, spent, before = through_service(settings, households, batch=1000)
+    rows, copy_spent = executemany_limit(settings, before, where)
+    naive, naive_spent = naive_saves(naive_settings, naive_events, budget_seconds=60)
+    service_rate, limit_rate = recorded / spent, rows / copy_spent
+    ratio = copy_spent / spent  # the same rows: events/s written by each
+    return [
+        Row(
+            "ingest",
+            backend,
+            f"record_deliveries, batches of 1,000 ({recorded:,} deliveries)",
+            service_rate,
+            "deliveries/s",
+        ),
+        Row(
+            "ingest",
+            backend,
+            f"executemany of the same {rows:,} rows (storage limit)",
+            limit_rate,
+            "rows/s",
+        ),
+        Row(
+            "ingest",
+            backend,
+            f"library naive, one save() per event ({naive:,} events)",
+            naive / naive_spent,
+            "events/s",
+        ),
+        Row(
+            "ingest",
+            backend,
+            "application layer / executemany limit (same rows)",
+            ratio,
+            "",
+            ">= 0.6",
+            ratio >= 0.6,
+        ),
+    ]

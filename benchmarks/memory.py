@@ -1,0 +1,116 @@
+"""Memory: peak RSS of a replay and of a rebuild over the whole season, each in its own process.
+
+    python -m benchmarks.memory replay|rebuild --database-url URL [--schema S] --where DIR
+
+The child reports its own high-water mark (VmHWM), so one run's peak never
+hides behind another's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from adapters.settings import Settings
+from adapters.simulator.readback import replay_source
+from adapters.store import LedgerEventSource, ledger_env
+from benchmarks.rebuild import SECTION, fresh_views, rebuild
+from benchmarks.report import Row, at_most
+from benchmarks.stores import SECRET
+from domain.ledger import Ledger
+from projections.ports import Positioned
+
+TARGET_MB = 500
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status", encoding="utf-8") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Counted:
+    """The event source, counting the events it hands out."""
+
+    def __init__(self, source: LedgerEventSource) -> None:
+        self.source = source
+        self.events = 0
+
+    def read(self, after: int, limit: int) -> Sequence[Positioned]:
+        section = self.source.read(after, limit)
+        self.events += len(section)
+        return section
+
+    def head(self) -> int:
+        return self.source.head()
+
+
+def measure(what: str, settings: Settings, where: Path) -> dict[str, float]:
+    ledger = Ledger(env=ledger_env(settings))
+    source = LedgerEventSource(ledger)
+    started = time.perf_counter()
+    if what == "replay":
+        counted = Counted(source)
+        replay_source(counted)
+        events = counted.events
+    else:
+        with fresh_views(settings, where, "views-memory") as engine:
+            events, _ = rebuild(source, engine, SECTION)
+    spent = time.perf_counter() - started
+    ledger.close()
+    return {"events": events, "seconds": spent, "peak_rss_mb": peak_rss_mb()}
+
+
+def in_child(what: str, settings: Settings, where: Path) -> dict[str, float]:
+    argv = [
+        sys.executable,
+        "-m",
+        "benchmarks.memory",
+        what,
+        "--database-url",
+        settings.database_url,
+        "--schema",
+        settings.database_schema,
+        "--where",
+        str(where),
+    ]
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def run(backend: str, settings: Settings, where: Path) -> list[Row]:
+    rows = []
+    for what in ("replay", "rebuild"):
+        figures = in_child(what, settings, where)
+        measure_name = f"peak RSS, {what} of {int(figures['events']):,} events (own process)"
+        rows.append(
+            at_most("memory", backend, measure_name, figures["peak_rss_mb"], "MB", TARGET_MB)
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("replay", "rebuild"))
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--schema", default="public")
+    parser.add_argument("--where", type=Path, required=True)
+    args = parser.parse_args()
+    settings = Settings(
+        database_url=args.database_url, database_schema=args.schema, hash_secret=SECRET
+    )
+    print(json.dumps(measure(args.what, settings, args.where)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""The benchmark suite's quick run, at tiny sizes: it runs and writes its table (no thresholds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.__main__ import BENCHES, main
+from tests.conftest import PG_URL, postgres_problem, service_missing
+
+pytestmark = pytest.mark.slow
+
+TINY = [
+    "--quick",
+    "--scale",
+    "0.001",
+    "--ingest-deliveries",
+    "1000",
+    "--http-deliveries",
+    "1000",
+    "--lag-seconds",
+    "1",
+    "--naive-events",
+    "20",
+    "--per-event-seconds",
+    "0.2",
+]
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_quick_benchmarks_run_and_write_results(backend: str, tmp_path: Path) -> None:
+    if backend == "postgres" and (problem := postgres_problem()):
+        service_missing("PostgreSQL", problem)
+    output = tmp_path / "RESULTS.md"
+
+    assert (
+        main([*TINY, "--backends", backend, "--postgres-url", PG_URL, "--output", str(output)]) == 0
+    )
+
+    written = output.read_text(encoding="utf-8")
+    assert "## Machine" in written and "| CPU" in written
+    rows = [
+        line for line in written.splitlines() if line.startswith("| ") and f" {backend} " in line
+    ]
+    benches = {line.split("|")[1].strip() for line in rows}
+    assert benches == {
+        "season",
+        "ingest",
+        "http ingest",
+        "rebuild",
+        "verification",
+        "live lag",
+        "memory",
+    }
+    assert len(BENCHES) == len(benches)
+    replay = next(line for line in rows if "published figures" in line)
+    assert replay.rstrip(" |").endswith("yes")
