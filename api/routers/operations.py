@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from api.answers import command_answer
-from api.deps import ActorDep, ContainerDep, VisibilityDep
+from api.deps import ActorDep, ContainerDep, ViewReaderDep, VisibilityDep
 from api.schemas.common import CommandPublic
 from api.schemas.marhaba import (
     OperationClosureCreate,
@@ -126,16 +124,10 @@ def close_site(
 
 @router.get("/{operation}/totals", response_model=OperationTotalsPublic)
 def totals(
-    operation: str,
-    container: ContainerDep,
-    actor: ActorDep,
-    min_position: Annotated[
-        int, Query(ge=0, description="wait (bounded) until the totals include this ledger position")
-    ] = 0,
+    operation: str, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
 ) -> OperationTotalsPublic:
     """Arrivals, departures, people assisted and cases, by site, day, mode and category."""
     container.marhaba.operation(operation)
-    container.live.wait_for(min_position, container.settings.visibility_wait_seconds)
-    position = container.views.positions([VIEW])[VIEW]
-    report = operation_totals(operation, container.views.table(VIEW, operation))
-    return OperationTotalsPublic(position=position, **report)
+    rows = reader.read(VIEW, operation)
+    report = operation_totals(operation, rows.table)
+    return OperationTotalsPublic(position=rows.position, as_of=rows.as_of, **report)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import pycountry
@@ -206,6 +206,9 @@ class OperationTotalsPublic(TravelTotals, AssistanceTotals):
     sites_registered: int
     sites_closed: int
     position: int = Field(description="these totals include every event up to this ledger position")
+    as_of: datetime | None = Field(
+        None, description="set when these totals were replayed as of this instant"
+    )
     sites: list[SiteTotalsPublic]
     days: list[DayTotalsPublic]
     modes: list[ModeTotalsPublic]
