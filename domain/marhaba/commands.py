@@ -65,3 +65,11 @@ class ReferCase:
 class CloseCase:
     reason: str
     closed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteMovement:
+    """A movement with the site it was counted at, as a spreadsheet row names it."""
+
+    site: str
+    movement: RecordMovement
