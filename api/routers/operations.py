@@ -60,6 +60,8 @@ def get_operation(operation: str, container: ContainerDep, actor: ActorDep) -> O
                 country=site.country,
                 opens_on=site.opens_on,
                 closes_on=site.closes_on,
+                province=site.province,
+                region=site.region,
                 closed=site.closed,
             )
             for site in container.marhaba.sites(operation)
@@ -101,6 +103,7 @@ def register_site(
             country=body.country,
             opens_on=body.opens_on,
             closes_on=body.closes_on,
+            province=body.province,
         ),
         actor,
     )

@@ -59,6 +59,12 @@ class SiteCreate(Strict):
     country: Country = Field(examples=["IT"])
     opens_on: date | None = Field(None, description="default: the operation's first day")
     closes_on: date | None = Field(None, description="default: the operation's last day")
+    province: str | None = Field(
+        None,
+        description="for a site in Morocco, its prefecture or province (ISO 3166-2:MA), "
+        "so that exports place its figures",
+        examples=["MA-CAS"],
+    )
 
 
 class MovementCreate(Strict):
@@ -137,6 +143,8 @@ class SitePublic(BaseModel):
     country: str
     opens_on: date
     closes_on: date
+    province: str | None = None
+    region: str | None = None
     closed: bool
 
 
@@ -170,6 +178,8 @@ class SiteTotalsPublic(TravelTotals, AssistanceTotals):
     kind: str | None
     city: str | None
     country: str | None
+    province: str | None = None
+    region: str | None = None
     opens_on: date | None
     closes_on: date | None
     closed_at: str | None

@@ -25,6 +25,7 @@ class RegisterSite:
     country: str
     opens_on: date | None = None
     closes_on: date | None = None
+    province: str | None = None  # ISO 3166-2:MA, for a site in Morocco
 
 
 @dataclass(frozen=True, slots=True)

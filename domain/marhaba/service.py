@@ -90,6 +90,7 @@ class MarhabaService:
                 opens_on=command.opens_on,
                 closes_on=command.closes_on,
                 registered_by=actor.name,
+                province=command.province,
             )
             existing = self.find.maybe_site(slug, command.code)
             if existing is not None:

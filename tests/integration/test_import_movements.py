@@ -139,7 +139,8 @@ def test_cell_errors_name_row_column_value_and_reason(seeded: Container, admin: 
     )
     report = run(seeded, admin, data)
     assert problems(report) == [
-        (3, "direction", "sideways", "must be arrival or departure (وصول / مغادرة, arrivée / départ)"),
+        (3, "direction", "sideways", "must be arrival or departure (وصول / مغادرة, arrivée / "
+         "départ)"),
         (4, "mode", "camel", "must be air, sea or road (جوي / بحري / بري, avion / bateau / route)"),
         (5, "travellers", "dix", "is not a whole number"),
         (6, "travellers", "0", "must be between 1 and 20000"),
