@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Response
 
 from api.answers import command_answer
@@ -11,6 +13,7 @@ from api.schemas.marhaba import (
     OperationClosureCreate,
     OperationCreate,
     OperationPublic,
+    OperationSummaryPublic,
     OperationTotalsPublic,
     SiteClosureCreate,
     SiteCreate,
@@ -39,6 +42,14 @@ def launch_operation(
         actor,
     )
     return command_answer(outcome, visibility, response)
+
+
+@router.get("", response_model=list[OperationSummaryPublic])
+def list_operations(container: ContainerDep, actor: ActorDep) -> list[OperationSummaryPublic]:
+    """Every Marhaba operation the totals know, newest first."""
+    found = container.views.labels_by_scope(VIEW, "operation")
+    summaries = [OperationSummaryPublic(slug=slug, **labels) for slug, labels in found.items()]
+    return sorted(summaries, key=lambda o: (o.starts_on or date.min, o.slug), reverse=True)
 
 
 @router.get("/{operation}", response_model=OperationPublic)

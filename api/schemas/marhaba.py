@@ -148,6 +148,14 @@ class SitePublic(BaseModel):
     closed: bool
 
 
+class OperationSummaryPublic(BaseModel):
+    slug: str
+    name: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    closed_at: str | None = None
+
+
 class OperationPublic(BaseModel):
     slug: str
     name: str
