@@ -10,8 +10,8 @@ Values the whole file shares (the site of a site's own import) come as ``constan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from adapters.spreadsheets.kinds import (
@@ -22,6 +22,7 @@ from adapters.spreadsheets.kinds import (
     map_header,
     parse_cells,
 )
+from adapters.spreadsheets.rows import ImportedRow, chunks, hold_back_groups
 from adapters.spreadsheets.sheet import Record, read
 from adapters.spreadsheets.values import CellError
 from domain.actors import Actor
@@ -31,18 +32,6 @@ from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
 CHUNK = 1000
 VALID = "valid"  # would be recorded, but nothing was saved (dry run or refused file)
 Progress = Callable[[int, int], None]
-
-
-@dataclass(slots=True)
-class ImportedRow:
-    row: int
-    item_id: str
-    status: str = ItemStatus.REJECTED.value
-    problems: list[Problem] = field(default_factory=list)
-    original: dict[str, Any] | None = None
-    command: Any = None
-    cells: dict[str, str] = field(default_factory=dict, repr=False)  # may hold an ID number
-    group: tuple[Any, ...] = ()  # rows of one record (lines of one gift) share it
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +91,7 @@ class Importer:
         columns = map_header(target.kind, sheet.header, shared)
         rows = [self._row(target, record, columns, shared) for record in sheet.records]
         if target.kind.group_by:
-            _hold_back_groups(target.kind, rows)
+            hold_back_groups(target.kind, rows)
         return rows
 
     def _row(
@@ -137,7 +126,7 @@ class Importer:
     ) -> tuple[int, bool]:
         size = self.chunk if mode is BatchMode.RECORD else max(len(ready), 1)
         position, committed, done = 0, False, 0
-        for chunk in _chunks(ready, size):
+        for chunk in chunks(ready, size):
             outcome = target.submit(scope, [r.command for r in chunk], actor, mode)
             _answer(target, chunk, outcome)
             position = max(position, outcome.position)
@@ -165,43 +154,11 @@ def _shared_cells(kind: FieldKind, cells: dict[str, str], shared: dict[str, str]
     return problems
 
 
-def _hold_back_groups(kind: FieldKind, rows: list[ImportedRow]) -> None:
-    """Rows of one record go in together: an unreadable row holds back its siblings."""
-    unreadable: dict[tuple[Any, ...], int] = {}
-    for row in rows:
-        if row.command is None and None not in row.group:
-            unreadable.setdefault(row.group, row.row)
-    together = " and ".join(kind.group_by)
-    for row in rows:
-        if row.command is not None and row.group in unreadable:
-            row.command = None
-            reason = (
-                f"not recorded: row {unreadable[row.group]} has the same {together} and "
-                "cannot be read; such rows are recorded together"
-            )
-            row.problems.append(Problem("row", None, reason))
-
-
 def _parsed(column: Column, raw: str) -> Any:
     try:
         return column.parse(raw)
     except CellError:
         return raw
-
-
-def _chunks(ready: list[ImportedRow], size: int) -> Iterator[list[ImportedRow]]:
-    """Chunks of about ``size`` rows; the rows of one group (one gift) always go together."""
-    groups: dict[tuple[Any, ...], list[ImportedRow]] = {}
-    for row in ready:
-        groups.setdefault(row.group, []).append(row)
-    chunk: list[ImportedRow] = []
-    for rows in groups.values():
-        if chunk and len(chunk) + len(rows) > size:
-            yield chunk
-            chunk = []
-        chunk.extend(rows)
-    if chunk:
-        yield chunk
 
 
 def _answer(target: Target, chunk: list[ImportedRow], outcome: BatchOutcome) -> None:

@@ -59,15 +59,15 @@ def test_marhaba_totals_as_of_several_instants(container: Container, admin: Acto
             service.cases.open(SLUG, "port-genoa", OpenCase("c-1", "medical", 3, moment(20)), admin)
         snapshots.append(_snapshot(container, marhaba.VIEW, SLUG))
     assert container.audit.as_of(marhaba.VIEW, SLUG, before_anything).table == Table()
-    arrivals = []
+    counted = []
     for instant, live_then, position in snapshots:
         replayed = container.audit.as_of(marhaba.VIEW, SLUG, instant)
         assert replayed.table == _without_zeros(live_then)
         assert replayed.position == position
         totals = operation_totals(SLUG, replayed.table)
         assert totals == operation_totals(SLUG, live_then)
-        arrivals.append((totals["movements"], totals["people_assisted"]))
-    assert arrivals == [(10, 0), (10 + 15, 3), (10 + 15 + 20, 3)]
+        counted.append((totals["movements"], totals["people_assisted"]))
+    assert counted == [(10, 0), (10 + 15, 3), (10 + 15 + 20, 3)]
 
 
 def test_donation_totals_as_of_several_instants(container: Container) -> None:
