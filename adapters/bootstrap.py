@@ -23,8 +23,10 @@ from adapters.personal import PersonalData
 from adapters.schema import SchemaTooNewError, check_schema_version
 from adapters.settings import Settings
 from adapters.spreadsheets.distribution import DELIVERIES
+from adapters.spreadsheets.donations import DONATION_LINES
 from adapters.spreadsheets.importer import Importer
 from adapters.spreadsheets.kinds import Target
+from adapters.spreadsheets.marhaba import MOVEMENTS
 from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
 from adapters.tokens import TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
@@ -136,7 +138,8 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         ledger, hasher, streams, ViewDeliveryLocator(views, runner.catch_up), contacts=personal
     )
     marhaba_service = MarhabaService(ledger, hasher, streams)
-    targets = field_targets(service)
+    donation_service = DonationService(ledger, streams=streams)
+    targets = field_targets(service, marhaba_service, donation_service)
     audit = _audit(settings, engine, ledger, views, runner)
     ledger.subscribe(audit.sealer.on_saved)
     return Container(
@@ -150,7 +153,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         metrics,
         service,
         marhaba_service,
-        DonationService(ledger),
+        donation_service,
         Importer(targets),
         KoboWebhook(KoboFormStore(engine), targets),
         audit,
@@ -158,7 +161,9 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     )
 
 
-def field_targets(distribution: DistributionService) -> dict[str, Target]:
+def field_targets(
+    distribution: DistributionService, marhaba: MarhabaService, donations: DonationService
+) -> dict[str, Target]:
     """Records that come in from spreadsheets and field forms, and who records each kind."""
     return {
         "deliveries": Target(
@@ -166,6 +171,21 @@ def field_targets(distribution: DistributionService) -> dict[str, Target]:
             submit=distribution.record_deliveries,
             correct=distribution.correct_delivery,
             check_scope=distribution.campaign,
+        ),
+        "movements": Target(
+            MOVEMENTS,
+            submit=marhaba.record_site_movements,
+            check_scope=marhaba.operation,
+            check_shared=lambda slug, shared: (
+                "site" in shared and marhaba.site(slug, shared["site"])
+            ),
+        ),
+        "donation_lines": Target(
+            DONATION_LINES,
+            # one intake for every gift: the scope a route or form names plays no part
+            submit=lambda _scope, items, actor, mode: donations.record_in_kind_lines(
+                items, actor, mode
+            ),
         ),
     }
 

@@ -50,9 +50,9 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(campaigns.router)
     app.include_router(operations.router)
     app.include_router(reception.router)
+    app.include_router(exports.router)  # before donations: totals.csv is not a donation id
     app.include_router(donations.router)
     app.include_router(stores.router)
-    app.include_router(exports.router)
     app.include_router(imports.router)
     app.include_router(kobo.router)
     app.include_router(audit.router)

@@ -162,6 +162,49 @@ def import_deliveries(
     raise typer.Exit(code)
 
 
+@import_app.command("movements")
+def import_movements(
+    file: Annotated[Path, typer.Argument(help="CSV file as Excel or LibreOffice saves it")],
+    operation: Annotated[str, typer.Option(help="Marhaba operation slug, e.g. marhaba-2020")],
+    site: Annotated[
+        str | None, typer.Option(help="the reception site of every row (else a site column)")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="check every row; record nothing")] = False,
+    all_or_nothing: Annotated[
+        bool, typer.Option(help="record nothing unless every row can be recorded")
+    ] = False,
+) -> None:
+    """Record passenger movements from a spreadsheet (exit 1 if any row is refused)."""
+    from api.importing import run_import
+
+    container = _container()
+    shared = {"site": site} if site else None
+    try:
+        code = run_import(container, "movements", operation, file, dry_run, all_or_nothing, shared)
+    finally:
+        container.close()
+    raise typer.Exit(code)
+
+
+@import_app.command("donations")
+def import_donations(
+    file: Annotated[Path, typer.Argument(help="CSV file as Excel or LibreOffice saves it")],
+    dry_run: Annotated[bool, typer.Option(help="check every row; record nothing")] = False,
+    all_or_nothing: Annotated[
+        bool, typer.Option(help="record nothing unless every row can be recorded")
+    ] = False,
+) -> None:
+    """Record in-kind gifts line by line; rows of one donor's receipt make one gift."""
+    from api.importing import run_import
+
+    container = _container()
+    try:
+        code = run_import(container, "donation_lines", "all", file, dry_run, all_or_nothing)
+    finally:
+        container.close()
+    raise typer.Exit(code)
+
+
 def main() -> None:
     app()
 

@@ -16,7 +16,13 @@ CLI_ACTOR = Actor(Role.ADMIN, "cli")
 
 
 def run_import(
-    container: Container, kind: str, scope: str, file: Path, dry_run: bool, all_or_nothing: bool
+    container: Container,
+    kind: str,
+    scope: str,
+    file: Path,
+    dry_run: bool,
+    all_or_nothing: bool,
+    constants: dict[str, str] | None = None,
 ) -> int:
     """Exit code: 0 all rows fine, 1 some rows refused (or nothing saved), 2 file unusable."""
     try:
@@ -32,7 +38,7 @@ def run_import(
             bar.update(done - bar.pos)
 
         try:
-            report = container.imports.run(kind, scope, data, CLI_ACTOR, mode, progress)
+            report = container.imports.run(kind, scope, data, CLI_ACTOR, mode, progress, constants)
         except DomainError as error:
             fields = getattr(error, "fields", None) or [{"field": error.field, "reason": error}]
             for problem in fields:

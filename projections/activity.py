@@ -1,12 +1,15 @@
 """The latest events, as the dashboard's activity feed shows them: no personal data.
 
 Only whitelisted attributes leave this module: codes of campaigns, committees,
-sites and places, and counts. Household keys, names, reasons (free text that
-may hold a number someone typed) and actors never do, whatever the operation.
+sites, stores, recipients and places, kinds and categories, counts and amounts.
+Household and traveller keys, names, donors (a private benefactor's code could
+name them), receipts, reasons and institutions (free text that may hold a
+person's name or number) and actors never do, whatever the operation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from projections.ports import EventSource, Positioned
@@ -18,19 +21,51 @@ SHOWN = (
     "committee",
     "province",
     "region",
+    "store",
+    "recipient",
+    "recipient_kind",
+    "appeal",
+    "fund",
+    "category",
+    "destination",
+    "destination_country",
     "quantity",
     "count",
     "households",
     "household_size",
     "direction",
+    "mode",
     "travellers",
+    "delta",
+    "people",
+    "amount_centimes",
     "value_centimes",
+    "declared_centimes",
 )
 MAX_LIMIT = 200
 # Events that name their subject by another attribute than the one the feed shows.
 RENAMED: dict[str, dict[str, str]] = {
     "Campaign.Launched": {"slug": "campaign"},
     "Committee.Registered": {"code": "committee"},
+    "Operation.Launched": {"slug": "operation"},
+    "Site.Registered": {"code": "site", "kind": "site_kind"},
+    "Donor.DonorRegistered": {"kind": "donor_kind"},  # never its code or name
+    "Appeal.AppealOpened": {"code": "appeal"},
+    "Store.StoreOpened": {"code": "store"},
+    "Shipment.ShipmentSent": {"code": "shipment"},
+}
+
+
+def _gift(event: Any) -> dict[str, int]:
+    known = [line["value_centimes"] for line in event.lines if line["value_centimes"] is not None]
+    return {"lines": len(event.lines), "value_centimes": sum(known)}
+
+
+# Events whose figures are sums over their lines.
+DERIVED: dict[str, Callable[[Any], dict[str, int]]] = {
+    "InKindDonation.InKindDonationRecorded": _gift,
+    "Store.GoodsReceived": lambda event: {"lines": len(event.lines)},
+    "Shipment.ShipmentSent": lambda event: {"kinds": len(event.items)},
 }
 
 
@@ -45,6 +80,8 @@ def describe(item: Positioned) -> dict[str, Any]:
     for name, shown_as in RENAMED.get(kind, {}).items():
         if isinstance(value := getattr(event, name, None), str):
             details[shown_as] = value
+    if kind in DERIVED:
+        details.update(DERIVED[kind](event))
     return {
         "position": item.position,
         "at": item.recorded_at.isoformat(),

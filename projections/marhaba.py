@@ -1,8 +1,9 @@
 """The Marhaba view: a pure fold of operation, site, movement and case events.
 
 Scope is the operation's slug. Travellers are counted per direction (arrivals,
-departures) for the operation, each site, each Africa/Casablanca day and each
-mode; cases and people assisted per site, category and day of opening.
+departures) for the operation, each site, each Africa/Casablanca day, each site
+on each day (``site_day``, member ``site/day``: what partners' daily flow tables
+need) and each mode; cases and people assisted per site, category and day of opening.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def _site_registered(d: Delta, e: Any) -> None:
         d.label(e.operation, "site", e.code, name, getattr(e, name))
     d.label(e.operation, "site", e.code, "opens_on", e.opens_on.isoformat())
     d.label(e.operation, "site", e.code, "closes_on", e.closes_on.isoformat())
+    for name in ("province", "region"):  # sites in Morocco; absent from older events
+        if place := getattr(e, name, None):
+            d.label(e.operation, "site", e.code, name, place)
 
 
 def _site_closed(d: Delta, e: Any) -> None:
@@ -46,7 +50,13 @@ def _site_closed(d: Delta, e: Any) -> None:
 
 
 def _travellers(d: Delta, e: Any, day: str, amount: int, measure: str) -> None:
-    places = (("operation", ""), ("site", e.site), ("day", day), ("mode", e.mode))
+    places = (
+        ("operation", ""),
+        ("site", e.site),
+        ("day", day),
+        ("site_day", f"{e.site}/{day}"),
+        ("mode", e.mode),
+    )
     for dimension, member in places:
         d.add(e.operation, dimension, member, TRAVELLERS[e.direction], amount)
         d.add(e.operation, dimension, member, measure, 1)
@@ -66,7 +76,7 @@ def _case_places(e: Any) -> tuple[tuple[str, str], ...]:
 
 def _case_opened(d: Delta, e: Any) -> None:
     day = local_day(e.opened_at).isoformat()
-    for dimension, member in (*_case_places(e), ("day", day)):
+    for dimension, member in (*_case_places(e), ("day", day), ("site_day", f"{e.site}/{day}")):
         d.add(e.operation, dimension, member, "cases_opened", 1)
         d.add(e.operation, dimension, member, "people_assisted", e.people)
 

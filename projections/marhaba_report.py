@@ -36,7 +36,17 @@ def _members(table: Table, dimension: str, known: type[StrEnum]) -> list[str]:
 
 
 def _sites(table: Table) -> list[dict[str, Any]]:
-    labels = ("name", "kind", "city", "country", "opens_on", "closes_on", "closed_at")
+    labels = (
+        "name",
+        "kind",
+        "city",
+        "country",
+        "province",
+        "region",
+        "opens_on",
+        "closes_on",
+        "closed_at",
+    )
     return [
         {
             "code": code,
@@ -47,9 +57,20 @@ def _sites(table: Table) -> list[dict[str, Any]]:
     ]
 
 
+DAILY = ("arrivals", "departures", "movements", "cases_opened", "people_assisted")
+
+
 def _days(table: Table) -> list[dict[str, Any]]:
-    measures = ("arrivals", "departures", "movements", "cases_opened", "people_assisted")
-    return [{"day": day, **_values(table, "day", day, measures)} for day in table.members("day")]
+    return [{"day": day, **_values(table, "day", day, DAILY)} for day in table.members("day")]
+
+
+def site_days(table: Table) -> list[dict[str, Any]]:
+    """Each site on each day it counted anyone: partners' daily flow tables (HXL exports)."""
+    rows = []
+    for member in table.members("site_day"):
+        site, _, day = member.rpartition("/")
+        rows.append({"site": site, "day": day, **_values(table, "site_day", member, DAILY)})
+    return rows
 
 
 def _modes(table: Table) -> list[dict[str, Any]]:

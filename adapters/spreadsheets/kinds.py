@@ -9,7 +9,7 @@ Adding an operation's records (movements, in-kind donation lines) is one more
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,9 @@ class FieldKind:
     # The role a field form acts as, and the column naming its scope (a committee, a site);
     # None for roles without a scope (donations).
     scoped_by: tuple[Role, str | None]
+    # Columns whose values make several rows one record (the lines of one gift): an
+    # import never splits such rows between two saves.
+    group_by: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -64,6 +67,8 @@ class Target:
     submit: Submit  # (scope, commands, actor, mode) -> per-item answers
     correct: Correct | None = None  # (scope, replaced id, command, reason, actor)
     check_scope: Callable[[str], object] | None = None  # raises NotFoundError if unknown
+    # (scope, values the whole file shares) -> raises NotFoundError if they name nothing
+    check_shared: Callable[[str, Mapping[str, str]], object] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +78,14 @@ class Problem:
     reason: str
 
 
-def map_header(kind: FieldKind, header: Sequence[str]) -> list[Column | None]:
-    """Which column each position holds; every unknown, repeated or missing one is reported."""
+def map_header(
+    kind: FieldKind, header: Sequence[str], given: Collection[str] = ()
+) -> list[Column | None]:
+    """Which column each position holds; every unknown, repeated or missing one is reported.
+
+    A column in ``given`` (a value the whole file shares, such as the site of a site's
+    import) may be left out of the file.
+    """
     index = kind.header_index()
     found: list[Column | None] = []
     problems: list[tuple[str, str]] = []
@@ -86,7 +97,7 @@ def map_header(kind: FieldKind, header: Sequence[str]) -> list[Column | None]:
             problems.append((f"header.{column.key}", "the column appears twice"))
         found.append(column)
     for column in kind.columns:
-        if column.required and column not in found:
+        if column.required and column not in found and column.key not in given:
             problems.append((f"header.{column.key}", "missing column; " + _expected(kind)))
     if problems:
         raise UnreadableInputError(problems)

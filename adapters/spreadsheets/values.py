@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime, time, tzinfo
 
 from domain.clock import CASABLANCA
@@ -156,3 +157,18 @@ def identity_number(value: str) -> str:
     if not _IDENTITY.fullmatch(found):
         raise CellError("must be 4-32 letters, digits, spaces or '-'")
     return found
+
+
+# -- words from a closed list ------------------------------------------------------------
+def one_of(words: dict[str, str], expected: str) -> Callable[[str], str]:
+    """A parser for a closed list typed in any of three languages: ``words`` maps each
+    accepted word (any case, accents or spacing) to the code the command wants."""
+    index = {header_key(word): code for word, code in words.items()}
+
+    def parse(value: str) -> str:
+        found = index.get(header_key(value))
+        if found is None:
+            raise CellError("is empty" if not clean(value) else f"must be {expected}")
+        return found
+
+    return parse

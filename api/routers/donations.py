@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from api.answers import command_answer
-from api.deps import ActorDep, ContainerDep, VisibilityDep
+from api.deps import ActorDep, ContainerDep, ViewReaderDep, VisibilityDep
 from api.presenters.donations import donation_public
 from api.schemas.common import CommandPublic, centimes
 from api.schemas.donation_totals import DonationTotalsPublic
@@ -132,6 +132,7 @@ def record_in_kind(
 def totals(
     container: ContainerDep,
     actor: ActorDep,
+    reader: ViewReaderDep,
     appeal: Annotated[
         str | None, Query(description="reconcile only this appeal's lines, against its total")
     ] = None,
@@ -139,20 +140,14 @@ def totals(
         Decimal | None,
         Query(ge=0, max_digits=15, decimal_places=2, description="a declared total to reconcile"),
     ] = None,
-    min_position: Annotated[
-        int, Query(ge=0, description="wait (bounded) until the totals include this ledger position")
-    ] = 0,
 ) -> DonationTotalsPublic:
     """Gifts by donor, category, month and fund; stock; dispatches; shipments; reconciliation."""
     container.donations.check_reader(actor)
     if appeal is not None:
         container.donations.appeal(appeal)
-    container.live.wait_for(min_position, container.settings.visibility_wait_seconds)
-    position = container.views.positions([VIEW])[VIEW]
-    report = donation_totals(
-        container.views.table(VIEW, ALL), appeal, _optional_centimes(declared_mad)
-    )
-    return DonationTotalsPublic(position=position, **report)
+    rows = reader.read(VIEW, ALL)
+    report = donation_totals(rows.table, appeal, _optional_centimes(declared_mad))
+    return DonationTotalsPublic(position=rows.position, as_of=rows.as_of, **report)
 
 
 @router.get("/v1/donations/{donation}", response_model=DonationPublic)

@@ -15,6 +15,7 @@ from api.deps import ActorDep, ContainerDep, Visibility, VisibilityDep
 from api.schemas.field import ImportPublic, ImportRowPublic, ProblemPublic
 from domain.actors import Actor
 from domain.outcomes import BatchMode
+from projections.donations import ALL
 
 router = APIRouter(tags=["field tools"])
 
@@ -97,10 +98,13 @@ async def run_import(
     actor: Actor,
     visibility: Visibility,
     mode: BatchMode,
+    constants: dict[str, str] | None = None,
 ) -> ImportPublic:
     """What every import route does: read the file, import it off the event loop, answer."""
     data = await uploaded(request)
-    report = await run_in_threadpool(container.imports.run, kind, scope, data, actor, mode)
+    report = await run_in_threadpool(
+        container.imports.run, kind, scope, data, actor, mode, None, constants
+    )
     return await run_in_threadpool(import_answer, report, visibility)
 
 
@@ -121,3 +125,40 @@ async def import_deliveries(
     """Import deliveries from a CSV file as Excel or LibreOffice save it; an answer per row."""
     mode = batch_mode(dry_run, all_or_nothing)
     return await run_import("deliveries", campaign, request, container, actor, visibility, mode)
+
+
+@router.post(
+    "/v1/operations/{operation}/sites/{site}/movements/import",
+    response_model=ImportPublic,
+    openapi_extra=CSV_BODY,
+)
+async def import_movements(
+    operation: str,
+    site: str,
+    request: Request,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    dry_run: DryRunQuery = False,
+    all_or_nothing: AllQuery = False,
+) -> ImportPublic:
+    """Import a site's passenger movements from a CSV file (no site column needed)."""
+    mode = batch_mode(dry_run, all_or_nothing)
+    shared = {"site": site}
+    return await run_import(
+        "movements", operation, request, container, actor, visibility, mode, shared
+    )
+
+
+@router.post("/v1/donations/in-kind/import", response_model=ImportPublic, openapi_extra=CSV_BODY)
+async def import_in_kind(
+    request: Request,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    dry_run: DryRunQuery = False,
+    all_or_nothing: AllQuery = False,
+) -> ImportPublic:
+    """Import in-kind gifts line by line from a CSV file; rows of one receipt are one gift."""
+    mode = batch_mode(dry_run, all_or_nothing)
+    return await run_import("donation_lines", ALL, request, container, actor, visibility, mode)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from api.answers import command_answer
-from api.deps import ActorDep, ContainerDep, VisibilityDep
+from api.deps import ActorDep, ContainerDep, ViewReaderDep, VisibilityDep
 from api.schemas.common import CommandPublic
 from api.schemas.marhaba import (
     OperationClosureCreate,
     OperationCreate,
     OperationPublic,
+    OperationSummaryPublic,
     OperationTotalsPublic,
     SiteClosureCreate,
     SiteCreate,
@@ -43,6 +44,14 @@ def launch_operation(
     return command_answer(outcome, visibility, response)
 
 
+@router.get("", response_model=list[OperationSummaryPublic])
+def list_operations(container: ContainerDep, actor: ActorDep) -> list[OperationSummaryPublic]:
+    """Every Marhaba operation the totals know, newest first."""
+    found = container.views.labels_by_scope(VIEW, "operation")
+    summaries = [OperationSummaryPublic(slug=slug, **labels) for slug, labels in found.items()]
+    return sorted(summaries, key=lambda o: (o.starts_on or date.min, o.slug), reverse=True)
+
+
 @router.get("/{operation}", response_model=OperationPublic)
 def get_operation(operation: str, container: ContainerDep, actor: ActorDep) -> OperationPublic:
     """Show an operation and its sites as their own events define them now."""
@@ -62,6 +71,8 @@ def get_operation(operation: str, container: ContainerDep, actor: ActorDep) -> O
                 country=site.country,
                 opens_on=site.opens_on,
                 closes_on=site.closes_on,
+                province=site.province,
+                region=site.region,
                 closed=site.closed,
             )
             for site in container.marhaba.sites(operation)
@@ -103,6 +114,7 @@ def register_site(
             country=body.country,
             opens_on=body.opens_on,
             closes_on=body.closes_on,
+            province=body.province,
         ),
         actor,
     )
@@ -126,16 +138,10 @@ def close_site(
 
 @router.get("/{operation}/totals", response_model=OperationTotalsPublic)
 def totals(
-    operation: str,
-    container: ContainerDep,
-    actor: ActorDep,
-    min_position: Annotated[
-        int, Query(ge=0, description="wait (bounded) until the totals include this ledger position")
-    ] = 0,
+    operation: str, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
 ) -> OperationTotalsPublic:
     """Arrivals, departures, people assisted and cases, by site, day, mode and category."""
     container.marhaba.operation(operation)
-    container.live.wait_for(min_position, container.settings.visibility_wait_seconds)
-    position = container.views.positions([VIEW])[VIEW]
-    report = operation_totals(operation, container.views.table(VIEW, operation))
-    return OperationTotalsPublic(position=position, **report)
+    rows = reader.read(VIEW, operation)
+    report = operation_totals(operation, rows.table)
+    return OperationTotalsPublic(position=rows.position, as_of=rows.as_of, **report)

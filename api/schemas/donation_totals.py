@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 
@@ -111,6 +113,9 @@ class ReconciliationPublic(BaseModel):
 
 class DonationTotalsPublic(GiftTotals):
     position: int = Field(description="these totals include every event up to this ledger position")
+    as_of: datetime | None = Field(
+        None, description="set when these totals were replayed as of this instant"
+    )
     donor_count: int
     corrections: int
     dispatches: int

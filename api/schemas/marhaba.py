@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import pycountry
@@ -59,6 +59,12 @@ class SiteCreate(Strict):
     country: Country = Field(examples=["IT"])
     opens_on: date | None = Field(None, description="default: the operation's first day")
     closes_on: date | None = Field(None, description="default: the operation's last day")
+    province: str | None = Field(
+        None,
+        description="for a site in Morocco, its prefecture or province (ISO 3166-2:MA), "
+        "so that exports place its figures",
+        examples=["MA-CAS"],
+    )
 
 
 class MovementCreate(Strict):
@@ -137,7 +143,17 @@ class SitePublic(BaseModel):
     country: str
     opens_on: date
     closes_on: date
+    province: str | None = None
+    region: str | None = None
     closed: bool
+
+
+class OperationSummaryPublic(BaseModel):
+    slug: str
+    name: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    closed_at: str | None = None
 
 
 class OperationPublic(BaseModel):
@@ -170,6 +186,8 @@ class SiteTotalsPublic(TravelTotals, AssistanceTotals):
     kind: str | None
     city: str | None
     country: str | None
+    province: str | None = None
+    region: str | None = None
     opens_on: date | None
     closes_on: date | None
     closed_at: str | None
@@ -206,6 +224,9 @@ class OperationTotalsPublic(TravelTotals, AssistanceTotals):
     sites_registered: int
     sites_closed: int
     position: int = Field(description="these totals include every event up to this ledger position")
+    as_of: datetime | None = Field(
+        None, description="set when these totals were replayed as of this instant"
+    )
     sites: list[SiteTotalsPublic]
     days: list[DayTotalsPublic]
     modes: list[ModeTotalsPublic]

@@ -12,7 +12,7 @@
   const state = {
     lang: pickLanguage(),
     campaign: fragment.get("campaign") || "",
-    operation: fragment.get("operation") || "marhaba-2020",
+    operation: fragment.get("operation") || "",
     head: -1,
     totals: null,
     extra: { marhaba: null, donations: null },
@@ -36,6 +36,12 @@
 
   function number(value) {
     return new Intl.NumberFormat(words().locale).format(Number(value || 0));
+  }
+
+  // Amounts arrive as exact decimal strings ("17760000.00"); shown rounded to the dirham.
+  function money(value) {
+    const format = new Intl.NumberFormat(words().locale, { maximumFractionDigits: 0 });
+    return `${format.format(Number(value || 0))} ${words().mad}`;
   }
 
   function moment(iso) {
@@ -143,20 +149,24 @@
     return item;
   }
 
-  // PLACEHOLDER (Marhaba, Donations): shows the figures these operations' totals
-  // endpoints give, by the names below when present, else their top-level numbers.
+  // The figures each operation's totals endpoint gives (projections/marhaba_report.py and
+  // projections/donations_report.py): [JSON key, label in i18n.js, how to show it].
   const KNOWN_FACTS = {
     marhaba: [
-      ["arrivals", "arrivals"],
-      ["departures", "departures"],
-      ["people_assisted", "assisted"],
-      ["assisted", "assisted"],
+      ["arrivals", "arrivals", number],
+      ["departures", "departures", number],
+      ["people_assisted", "assisted", number],
+      ["open_cases", "open_cases", number],
+      ["sites_registered", "sites", number],
+      ["movements", "movements", number],
     ],
     donations: [
-      ["received_mad", "received"],
-      ["total_received_mad", "received"],
-      ["dispatched_mad", "dispatched"],
-      ["total_dispatched_mad", "dispatched"],
+      ["value_received_mad", "received", money],
+      ["in_kind_mad", "in_kind", money],
+      ["cash_received_mad", "cash", money],
+      ["value_dispatched_mad", "dispatched", money],
+      ["donor_count", "donors", number],
+      ["unvalued_lines", "unvalued", number],
     ],
   };
 
@@ -164,32 +174,40 @@
     const data = state.extra[name];
     $("card-" + name).hidden = !data;
     if (!data) return;
-    let facts = KNOWN_FACTS[name].filter(([key]) => data[key] !== undefined);
-    if (!facts.length) {
-      facts = Object.keys(data)
-        .filter((key) => /^-?\d+(\.\d+)?$/.test(String(data[key])))
-        .slice(0, 6)
-        .map((key) => [key, key]);
-    }
-    const rows = facts.map(([key, label]) => {
-      const row = document.createElement("div");
-      const term = document.createElement("dt");
-      term.textContent = words()[label] || label;
-      const value = document.createElement("dd");
-      value.textContent = number(data[key]);
-      row.append(term, value);
-      return row;
-    });
+    if (name === "marhaba") $("operation-name").textContent = data.name || data.operation;
+    const rows = KNOWN_FACTS[name]
+      .filter(([key]) => data[key] !== undefined)
+      .map(([key, label, show]) => {
+        const row = document.createElement("div");
+        const term = document.createElement("dt");
+        term.textContent = words()[label] || label;
+        const value = document.createElement("dd");
+        value.dataset.testid = `${name}-${key}`;
+        value.textContent = show(data[key]);
+        row.append(term, value);
+        return row;
+      });
     $(name + "-facts").replaceChildren(...rows);
   }
 
   function activityText(item) {
     const d = item.details;
-    const parts = [d.committee || d.site || d.campaign || d.operation, d.province || d.region];
-    if (d.household_size) parts.push(`${number(d.household_size)} ${words().people}`);
-    if (d.quantity) parts.push(`${number(d.quantity)} ${words().kits}`);
+    const w = words();
+    const where = d.committee || d.site || d.store || d.shipment || d.campaign || d.operation;
+    const parts = [where, d.province || d.region, d.recipient, d.destination_country];
+    const named = (list, key) => (key === undefined ? undefined : (w[list] || {})[key] || key);
+    parts.push(named("directions", d.direction), named("modes", d.mode));
+    parts.push(named("kinds", d.donor_kind || d.site_kind || d.recipient_kind));
+    if (d.travellers) parts.push(`${number(d.travellers)} ${w.travellers}`);
+    if (d.delta) parts.push(`${d.delta > 0 ? "+" : "−"}${number(Math.abs(d.delta))}`);
+    if (d.people) parts.push(`${number(d.people)} ${w.people}`);
+    if (d.household_size) parts.push(`${number(d.household_size)} ${w.people}`);
+    if (d.quantity) parts.push(`${number(d.quantity)} ${w.kits}`);
     if (d.count) parts.push(`× ${number(d.count)}`);
-    if (d.households !== undefined) parts.push(`${number(d.households)} ${words().households}`);
+    if (d.households !== undefined) parts.push(`${number(d.households)} ${w.households}`);
+    if (d.lines) parts.push(`${number(d.lines)} ${w.lines}`);
+    const centimes = d.amount_centimes ?? d.value_centimes ?? d.declared_centimes;
+    if (centimes !== undefined) parts.push(money(centimes / 100));
     return parts.filter((p) => p !== undefined && p !== "").join(" · ");
   }
 
@@ -219,17 +237,18 @@
   }
 
   // -- data -------------------------------------------------------------------------------
-  async function loadCampaigns() {
-    const campaigns = (await api("/v1/campaigns")) || [];
-    const select = $("campaign");
+  // A picker per operation kind: hidden while there is only one to choose from.
+  async function loadChoices(path, key, selectId) {
+    const found = (await api(path)) || [];
+    const select = $(selectId);
     select.replaceChildren(
-      ...campaigns.map((c) => new Option(c.name || c.slug, c.slug, false, c.slug === state.campaign))
+      ...found.map((c) => new Option(c.name || c.slug, c.slug, false, c.slug === state[key]))
     );
-    if (!campaigns.some((c) => c.slug === state.campaign)) {
-      state.campaign = campaigns.length ? campaigns[0].slug : "";
+    if (!found.some((c) => c.slug === state[key])) {
+      state[key] = found.length ? found[0].slug : "";
     }
-    select.value = state.campaign;
-    select.closest("label").hidden = campaigns.length < 2;
+    select.value = state[key];
+    select.closest("label").hidden = found.length < 2;
   }
 
   async function refresh(force) {
@@ -237,15 +256,17 @@
     if (!force && feed && feed.head === state.head) return;
     state.head = feed ? feed.head : 0;
     state.activity = feed ? feed.items : [];
-    await loadCampaigns();
+    await loadChoices("/v1/campaigns", "campaign", "campaign");
+    await loadChoices("/v1/operations", "operation", "operation");
+    // min_position: the totals wait (briefly) until they include what the feed shows
+    const fresh = `totals?min_position=${state.head}`;
     state.totals = state.campaign
-      ? // min_position: the totals wait (briefly) until they include what the feed shows
-        await api(
-          `/v1/campaigns/${encodeURIComponent(state.campaign)}/totals?min_position=${state.head}`
-        )
+      ? await api(`/v1/campaigns/${encodeURIComponent(state.campaign)}/${fresh}`)
       : null;
-    state.extra.marhaba = await api(`/v1/operations/${encodeURIComponent(state.operation)}/totals`);
-    state.extra.donations = await api("/v1/donations/totals");
+    state.extra.marhaba = state.operation
+      ? await api(`/v1/operations/${encodeURIComponent(state.operation)}/${fresh}`)
+      : null;
+    state.extra.donations = await api(`/v1/donations/${fresh}`);
     state.updatedAt = new Date().toISOString();
     render();
   }
@@ -306,10 +327,12 @@
       showBoard();
     });
     $("sign-out").addEventListener("click", () => signOut(""));
-    $("campaign").addEventListener("change", (event) => {
-      state.campaign = event.target.value;
-      restart();
-    });
+    for (const key of ["campaign", "operation"]) {
+      $(key).addEventListener("change", (event) => {
+        state[key] = event.target.value;
+        restart();
+      });
+    }
     applyLanguage(state.lang);
     if (sessionStorage.getItem(TOKEN_KEY)) showBoard();
     else signOut("");

@@ -115,3 +115,18 @@ class DispatchOutcome:
     outcome: Outcome
     value_centimes: int
     unvalued_lines: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class InKindLine:
+    """One line of an in-kind gift, as a spreadsheet row gives it.
+
+    Rows with the same (donor, receipt) are lines of one gift, recorded whole or not at all.
+    """
+
+    donor: str
+    receipt: str
+    store: str
+    received_at: datetime
+    line: GiftLine
+    appeal: str | None = None

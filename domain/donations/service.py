@@ -7,9 +7,10 @@ from natural keys, so a gift resent under the same receipt counts once.
 
 from __future__ import annotations
 
+from domain.donations.gift_lines import GiftLineCommands
 from domain.donations.gifts import GiftCommands
 from domain.donations.logistics import LogisticsCommands
 
 
-class DonationService(GiftCommands, LogisticsCommands):
+class DonationService(GiftCommands, GiftLineCommands, LogisticsCommands):
     """Donors, cash and in-kind gifts, valuations, appeals, stores, dispatches, shipments."""

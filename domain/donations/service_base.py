@@ -17,6 +17,7 @@ from domain.donations.donor import Donor
 from domain.errors import ConflictError, DomainError, NotFoundError
 from domain.ledger import Ledger, last_position
 from domain.outcomes import Outcome
+from domain.ports import StreamIndex
 
 WRITERS = (Role.ADMIN, Role.DONATIONS)
 READERS = (Role.ADMIN, Role.DONATIONS, Role.AUDITOR)
@@ -24,9 +25,15 @@ CLOCK_SKEW = timedelta(minutes=10)
 
 
 class LedgerService:
-    def __init__(self, ledger: Ledger, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        clock: Callable[[], datetime] = utc_now,
+        streams: StreamIndex | None = None,  # without one, batches load each id to find it
+    ) -> None:
         self.ledger = ledger
         self.clock = clock
+        self.streams = streams
 
     @staticmethod
     def check_writer(actor: Actor) -> None:

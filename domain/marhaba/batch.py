@@ -1,19 +1,19 @@
-"""Deciding a batch of movements at one site in memory, before one atomic save.
+"""Deciding a batch of movements in memory, before one atomic save.
 
-The operation, the site and the movements already stored are loaded once per
+The operation, each site and the movements already stored are loaded once per
 batch; each item is then decided in order, so a movement repeated inside the
 batch counts once as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from uuid import UUID
 
 from domain.clock import check_past
 from domain.errors import DomainError
-from domain.marhaba.commands import RecordMovement
+from domain.marhaba.commands import RecordMovement, SiteMovement
 from domain.marhaba.movement import MAX_TRAVELLERS, Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
@@ -85,3 +85,44 @@ class MovementBatch:
 
     def changed_aggregates(self) -> list[Movement]:
         return list(self.pending.values())
+
+
+class SiteMovements:
+    """One ``MovementBatch`` per site the items name; an item at an unknown site is refused."""
+
+    def __init__(
+        self,
+        operation: Operation,
+        known: Mapping[UUID, Movement],
+        now: datetime,
+        recorded_by: str,
+        site_of: Callable[[str], Site | None],
+    ) -> None:
+        self.operation = operation
+        self.known = known
+        self.now = now
+        self.recorded_by = recorded_by
+        self.site_of = site_of
+        self.batches: dict[str, MovementBatch | None] = {}
+
+    def decide(self, index: int, item: SiteMovement, mid: UUID) -> ItemResult:
+        batch = self._batch(item.site)
+        if batch is None:
+            reason = f"site '{item.site}' is not registered in operation '{self.operation.slug}'"
+            return ItemResult(
+                index, item.movement.reference, ItemStatus.REJECTED, reason, f"items.{index}.site"
+            )
+        return batch.decide(index, item.movement, mid)
+
+    def _batch(self, code: str) -> MovementBatch | None:
+        if code not in self.batches:
+            site = self.site_of(code)
+            self.batches[code] = (
+                None
+                if site is None
+                else MovementBatch(self.operation, site, self.known, self.now, self.recorded_by)
+            )
+        return self.batches[code]
+
+    def changed_aggregates(self) -> list[Movement]:
+        return [m for batch in self.batches.values() if batch for m in batch.changed_aggregates()]

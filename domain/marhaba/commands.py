@@ -25,6 +25,7 @@ class RegisterSite:
     country: str
     opens_on: date | None = None
     closes_on: date | None = None
+    province: str | None = None  # ISO 3166-2:MA, for a site in Morocco
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +66,11 @@ class ReferCase:
 class CloseCase:
     reason: str
     closed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteMovement:
+    """A movement with the site it was counted at, as a spreadsheet row names it."""
+
+    site: str
+    movement: RecordMovement

@@ -12,13 +12,19 @@ from domain.errors import ConflictError
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger, last_position, retrying
 from domain.marhaba.assistance import AssistanceService
-from domain.marhaba.batch import MovementBatch
-from domain.marhaba.commands import AdjustMovement, LaunchOperation, RecordMovement, RegisterSite
+from domain.marhaba.batch import SiteMovements
+from domain.marhaba.commands import (
+    AdjustMovement,
+    LaunchOperation,
+    RecordMovement,
+    RegisterSite,
+    SiteMovement,
+)
 from domain.marhaba.lookup import Lookup
 from domain.marhaba.movement import Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
-from domain.outcomes import BatchOutcome, Outcome
+from domain.outcomes import BatchMode, BatchOutcome, Outcome
 from domain.ports import StreamIndex
 
 
@@ -84,6 +90,7 @@ class MarhabaService:
                 opens_on=command.opens_on,
                 closes_on=command.closes_on,
                 registered_by=actor.name,
+                province=command.province,
             )
             existing = self.find.maybe_site(slug, command.code)
             if existing is not None:
@@ -119,24 +126,57 @@ class MarhabaService:
         return retrying(close)
 
     # -- movements --------------------------------------------------------------
+    def site(self, slug: str, code: str) -> Site:
+        """A site of an existing operation (a 404 names the operation first, then the site)."""
+        self.operation(slug)
+        return self.find.site(slug, code)
+
     def record_movements(
-        self, slug: str, site: str, items: Sequence[RecordMovement], actor: Actor
+        self,
+        slug: str,
+        site: str,
+        items: Sequence[RecordMovement],
+        actor: Actor,
+        mode: BatchMode = BatchMode.RECORD,
     ) -> BatchOutcome:
+        """Movements at one site; an unknown operation or site refuses the whole batch."""
         actor.check_role(Role.ADMIN, Role.SITE)
         actor.check_scope(Role.SITE, site, "site")
-        return retrying(lambda: self._record_batch(slug, site, items, actor))
+        self.site(slug, site)
+        at_site = [SiteMovement(site, item) for item in items]
+        return self.record_site_movements(slug, at_site, actor, mode)
+
+    def record_site_movements(
+        self,
+        slug: str,
+        items: Sequence[SiteMovement],
+        actor: Actor,
+        mode: BatchMode = BatchMode.RECORD,
+    ) -> BatchOutcome:
+        """Movements each naming its site (spreadsheet rows); an unknown site refuses its row."""
+        actor.check_role(Role.ADMIN, Role.SITE)
+        for index, item in enumerate(items):
+            actor.check_scope(Role.SITE, item.site, f"items.{index}.site")
+        return retrying(lambda: self._record_batch(slug, items, actor, mode))
 
     def _record_batch(
-        self, slug: str, code: str, items: Sequence[RecordMovement], actor: Actor
+        self, slug: str, items: Sequence[SiteMovement], actor: Actor, mode: BatchMode
     ) -> BatchOutcome:
         operation = self.operation(slug)
-        site = self.find.site(slug, code)
-        ids = [Movement.create_id(slug, code, item.reference) for item in items]
+        ids = [Movement.create_id(slug, i.site, i.movement.reference) for i in items]
         known: dict[Any, Movement] = {
             mid: self.ledger.repository.get(mid) for mid in self.streams.existing(set(ids))
         }
-        batch = MovementBatch(operation, site, known, self.clock(), actor.name)
+        batch = SiteMovements(
+            operation,
+            known,
+            self.clock(),
+            actor.name,
+            lambda code: self.find.maybe_site(slug, code),
+        )
         results = [batch.decide(i, item, ids[i]) for i, item in enumerate(items)]
+        if not mode.saves(results):
+            return BatchOutcome(results, 0, committed=False)
         changed = batch.changed_aggregates()
         return BatchOutcome(results, self._save(*changed) if changed else 0)
 

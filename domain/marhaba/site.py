@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.clock import local_day
 from domain.errors import ConflictError, DomainError
+from domain.geography import Province, check_province
 from domain.ids import check_code, stream_id
 from domain.marhaba.operation import Operation
 from domain.marhaba.vocabulary import MOROCCO, SiteKind, check_country, choose
@@ -35,6 +36,7 @@ class Site(Aggregate):
         opens_on: date | None,
         closes_on: date | None,
         registered_by: str,
+        province: str | None = None,
     ) -> Site:
         check_code(code, "code")
         for field, text in (("name", name), ("city", city)):
@@ -48,6 +50,7 @@ class Site(Aggregate):
         operation.check_within(closes, "closes_on")
         if closes < opens:
             raise DomainError("must not be before opens_on", "closes_on")
+        place = _place(province, country)
         return cls(
             operation=operation.slug,
             code=code,
@@ -58,6 +61,8 @@ class Site(Aggregate):
             opens_on=opens,
             closes_on=closes,
             registered_by=registered_by,
+            province=None if place is None else place.code,
+            region=None if place is None else place.region_code,
         )
 
     @event("Registered")
@@ -73,6 +78,8 @@ class Site(Aggregate):
         opens_on: date,
         closes_on: date,
         registered_by: str,
+        province: str | None = None,  # sites in Morocco: where partners place their figures
+        region: str | None = None,
     ) -> None:
         self.operation = operation
         self.code = code
@@ -82,10 +89,20 @@ class Site(Aggregate):
         self.country = country
         self.opens_on = opens_on
         self.closes_on = closes_on
+        self.province = province
+        self.region = region
         self.closed = False
 
-    def details(self) -> tuple[str, str, str, str, date, date]:
-        return (self.name, self.kind, self.city, self.country, self.opens_on, self.closes_on)
+    def details(self) -> tuple[str, str, str, str, date, date, str | None]:
+        return (
+            self.name,
+            self.kind,
+            self.city,
+            self.country,
+            self.opens_on,
+            self.closes_on,
+            self.province,
+        )
 
     # -- guards -------------------------------------------------------------
     def check_open(self) -> None:
@@ -111,3 +128,12 @@ class Site(Aggregate):
     @event("Closed")
     def _closed(self, operation: str, site: str, closed_by: str, reason: str) -> None:
         self.closed = True
+
+
+def _place(province: str | None, country: str) -> Province | None:
+    """A site in Morocco may name its prefecture or province (ISO 3166-2:MA); none abroad."""
+    if province is None:
+        return None
+    if country != MOROCCO:
+        raise DomainError("only a site in Morocco (MA) is in a Moroccan province", "province")
+    return check_province(province)

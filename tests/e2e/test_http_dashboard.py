@@ -11,6 +11,8 @@ from api.routers.dashboard import STATIC_DIR
 from domain.actors import Role
 from tests.conftest import LiveServer
 from tests.e2e.test_http_distribution import CAMPAIGN, delivery, setup_campaign
+from tests.e2e.test_http_marhaba import GENOA, setup_operation
+from tests.marhaba_data import OPERATION
 
 
 @pytest.fixture
@@ -84,3 +86,48 @@ def test_campaign_list_for_the_picker(live_server: LiveServer, http: httpx.Clien
         ("ramadan-1441", "Ramadan 1441", "2020-04-25"),
         ("ramadan-1440", "Ramadan 1440", "2019-05-06"),
     ]
+
+
+def test_operation_list_for_the_picker(live_server: LiveServer, http: httpx.Client) -> None:
+    admin = live_server.token(Role.ADMIN)
+    assert http.get("/v1/operations", headers=admin).json() == []
+    setup_operation(http, admin)
+    older = OPERATION | {"slug": "marhaba-2019", "name": "Marhaba 2019"}
+    older |= {"starts_on": "2019-06-05", "ends_on": "2019-09-15"}
+    assert http.post("/v1/operations?wait=true", json=older, headers=admin).status_code == 201
+    found = http.get("/v1/operations", headers=live_server.token(Role.AUDITOR)).json()
+    assert [(o["slug"], o["name"], o["starts_on"]) for o in found] == [
+        ("marhaba-2020", "Marhaba 2020", "2020-07-15"),
+        ("marhaba-2019", "Marhaba 2019", "2019-06-05"),
+    ]
+    assert http.get("/v1/operations").status_code == 401
+
+
+def test_activity_feed_of_marhaba_and_donations_names_no_one(
+    live_server: LiveServer, http: httpx.Client
+) -> None:
+    admin = live_server.token(Role.ADMIN)
+    setup_operation(http, admin)
+    case = {"case_id": "c-1", "category": "covid", "people": 3, "traveller": "PASSPORT-XK99",
+            "opened_at": "2020-07-20T09:00:00+01:00"}  # fmt: skip
+    assert http.post(f"{GENOA}/cases", json=case, headers=admin).status_code == 201
+    donor = {"code": "benefactor-ahmed", "kind": "individual"}
+    assert http.post("/v1/donors", json=donor, headers=admin).status_code == 201
+    cash = {"donor": "benefactor-ahmed", "receipt": "r-77", "direction": "received",
+            "amount_mad": "1576200.00", "fund": "covid-fund",
+            "occurred_at": "2020-03-23T10:00:00+01:00"}  # fmt: skip
+    assert http.post("/v1/donations/cash?wait=true", json=cash, headers=admin).status_code == 201
+    feed = http.get("/v1/activity?limit=3", headers=live_server.token(Role.AUDITOR)).json()
+    assert [(i["type"], i["details"]) for i in feed["items"]] == [
+        (
+            "CashDonation.CashDonationRecorded",
+            {"fund": "covid-fund", "direction": "received", "amount_centimes": 157620000},
+        ),
+        ("Donor.DonorRegistered", {"donor_kind": "individual"}),
+        (
+            "AssistanceCase.Opened",
+            {"operation": "marhaba-2020", "site": "port-genoa", "category": "covid", "people": 3},
+        ),
+    ]
+    text = http.get("/v1/activity?limit=200", headers=admin).text
+    assert "ahmed" not in text and "XK99" not in text and "r-77" not in text

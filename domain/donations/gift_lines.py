@@ -1,0 +1,194 @@
+"""In-kind gifts from spreadsheet lines: rows grouped into gifts, decided in memory, one save.
+
+Rows sharing (donor, receipt) are the lines of one gift, numbered in row order. A
+gift is recorded whole or not at all: one refused line refuses its siblings, each
+row saying why. Donors, appeals, stores and the gifts already stored are loaded
+once per batch; a store receiving several gifts takes one event per gift, in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.actors import Actor
+from domain.donations.appeal import Appeal
+from domain.donations.commands import InKindLine
+from domain.donations.donor import Donor
+from domain.donations.in_kind import InKindDonation
+from domain.donations.service_base import LedgerService
+from domain.donations.store import Store
+from domain.errors import DomainError
+from domain.ledger import retrying
+from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
+
+GiftKey = tuple[str, str]  # (donor, receipt)
+_LINE_FIELD = re.compile(r"lines\.(\d+)\.(\w+)")
+SHARED = ("store", "received_at", "appeal")  # what every line of one gift must repeat
+
+
+class LineError(DomainError):
+    """A refusal that concerns one line of a gift (``line`` counts from 0 within the gift)."""
+
+    def __init__(self, reason: str, field: str, line: int) -> None:
+        super().__init__(reason, field)
+        self.line = line
+
+
+class GiftLineCommands(LedgerService):
+    def record_in_kind_lines(
+        self, items: Sequence[InKindLine], actor: Actor, mode: BatchMode = BatchMode.RECORD
+    ) -> BatchOutcome:
+        """Record gifts given line by line, with an answer per line (row)."""
+        self.check_writer(actor)
+        return retrying(lambda: self._record_lines(items, actor, mode))
+
+    def _record_lines(
+        self, items: Sequence[InKindLine], actor: Actor, mode: BatchMode
+    ) -> BatchOutcome:
+        gifts: dict[GiftKey, list[int]] = {}
+        for index, item in enumerate(items):
+            gifts.setdefault((item.donor, item.receipt), []).append(index)
+        stored = self._existing(gifts)
+        decision = GiftLinesDecision(self._maybe, self._moment, stored, actor.name)
+        results = [r for key in gifts for r in decision.decide(items, gifts[key])]
+        results.sort(key=lambda r: r.index)
+        if not mode.saves(results):
+            return BatchOutcome(results, 0, committed=False)
+        changed = decision.changed_aggregates()
+        return BatchOutcome(results, self._save(*changed) if changed else 0)
+
+    def _existing(self, gifts: dict[GiftKey, list[int]]) -> dict[UUID, Any]:
+        """The batch's gifts already stored: one query for the ids, then one load each."""
+        ids = {InKindDonation.create_id(*key) for key in gifts}
+        found = self.streams.existing(ids) if self.streams is not None else ids
+        return {i: gift for i in found if (gift := self._maybe(i)) is not None}
+
+
+class GiftLinesDecision:
+    def __init__(
+        self,
+        maybe: Callable[[UUID], Any],
+        moment: Callable[[datetime, str], datetime],
+        stored: dict[UUID, Any],
+        recorded_by: str,
+    ) -> None:
+        self.maybe = maybe
+        self.moment = moment
+        self.stored = stored
+        self.recorded_by = recorded_by
+        self.loaded: dict[UUID, Any] = {}
+        self.gifts: list[InKindDonation] = []
+        self.stores: dict[str, Store] = {}
+
+    def decide(self, items: Sequence[InKindLine], indexes: list[int]) -> list[ItemResult]:
+        first = items[indexes[0]]
+        try:
+            lines = [items[i] for i in indexes]
+            _check_one_gift(lines)
+            gift = self._gift(first, lines)
+            stored = self.stored.get(gift.id)
+            if stored is not None:
+                return _duplicates(first, indexes, stored, gift)
+            store = self._store(first.store)
+            store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
+        except DomainError as error:
+            return _refused(first, indexes, error)
+        self.gifts.append(gift)
+        self.stores[store.code] = store
+        return [ItemResult(i, first.receipt, ItemStatus.RECORDED) for i in indexes]
+
+    def _gift(self, first: InKindLine, lines: list[InKindLine]) -> InKindDonation:
+        donor = f"donor '{first.donor}' is not registered"
+        self._load(Donor.create_id(first.donor), Donor, donor, "donor")
+        if first.appeal is not None:
+            appeal = f"appeal '{first.appeal}' does not exist"
+            self._load(Appeal.create_id(first.appeal), Appeal, appeal, "appeal")
+        return InKindDonation.record(
+            donor=first.donor,
+            receipt=first.receipt,
+            store=first.store,
+            appeal=first.appeal,
+            received_at=self.moment(first.received_at, "received_at"),
+            lines=[line.line for line in lines],
+            recorded_by=self.recorded_by,
+        )
+
+    def _store(self, code: str) -> Store:
+        if code not in self.stores:
+            reason = f"store '{code}' is not open"
+            store: Store = self._load(Store.create_id(code), Store, reason, "store")
+            self.stores[code] = store
+        return self.stores[code]
+
+    def _load(self, aggregate_id: UUID, kind: type, reason: str, field: str) -> Any:
+        """Each donor, appeal and store once per batch; a name that is not one refuses."""
+        if aggregate_id not in self.loaded:
+            self.loaded[aggregate_id] = self.maybe(aggregate_id)
+        found = self.loaded[aggregate_id]
+        if not isinstance(found, kind):
+            raise DomainError(reason, field)
+        return found
+
+    def changed_aggregates(self) -> list[InKindDonation | Store]:
+        received = {gift.store for gift in self.gifts}
+        return [*self.gifts, *(s for code, s in self.stores.items() if code in received)]
+
+
+def _check_one_gift(lines: list[InKindLine]) -> None:
+    first = lines[0]
+    for number, line in enumerate(lines[1:], start=1):
+        for name in SHARED:
+            if getattr(line, name) != getattr(first, name):
+                raise LineError(
+                    f"differs from the first line of receipt '{first.receipt}': every line "
+                    f"of one receipt has the same {', '.join(SHARED)}",
+                    name,
+                    number,
+                )
+
+
+def _duplicates(
+    first: InKindLine, indexes: list[int], stored: Any, gift: InKindDonation
+) -> list[ItemResult]:
+    if type(stored) is not InKindDonation or stored.facts() != gift.facts():
+        reason = f"receipt '{first.receipt}' is already recorded with other details"
+        return _refused(first, indexes, DomainError(reason, "receipt"))
+    original = {
+        "donation": stored.id.hex,
+        "donor": stored.donor,
+        "receipt": stored.receipt,
+        "received_at": stored.received_at.isoformat(),
+        "lines": len(stored.lines),
+    }
+    return [
+        ItemResult(i, first.receipt, ItemStatus.DUPLICATE, "already recorded", None, original)
+        for i in indexes
+    ]
+
+
+def _refused(first: InKindLine, indexes: list[int], error: DomainError) -> list[ItemResult]:
+    """The line at fault gets the reason; its siblings say that the gift is refused whole."""
+    field, line = error.field or "receipt", None
+    if isinstance(error, LineError):
+        line = error.line
+    elif match := _LINE_FIELD.fullmatch(field):
+        line, field = int(match.group(1)), match.group(2)
+    sibling = (
+        f"not recorded: another line of receipt '{first.receipt}' is refused, and a gift is "
+        "recorded whole"
+    )
+    return [
+        ItemResult(
+            index,
+            first.receipt,
+            ItemStatus.REJECTED,
+            error.reason if line in (None, number) else sibling,
+            f"items.{index}.{field if line in (None, number) else 'receipt'}",
+        )
+        for number, index in enumerate(indexes)
+    ]
