@@ -6,16 +6,47 @@ a module imports ``memory_service`` and its tests ask for ``service``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime
+from uuid import UUID
 
 import pytest
 
+from domain.actors import Actor, Role
 from domain.distribution.commands import LaunchCampaign, RegisterCommittee
 from domain.distribution.service import DistributionService
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
-from tests.unit.test_distribution_service import ADMIN, C, FoldingLocator, RecorderStreams
+from projections import delivery_index
+from projections.tally import Delta
+
+ADMIN = Actor(Role.ADMIN, "t")
+WHEN = datetime(2020, 4, 26, 10, 0, tzinfo=UTC)
+C = "ramadan-1441"
+
+
+class RecorderStreams:
+    """StreamIndex answered by the in-memory recorder itself."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def existing(self, ids: Collection[UUID]) -> set[UUID]:
+        return {i for i in ids if self.ledger.recorder.select_events(i, limit=1)}
+
+
+class FoldingLocator:
+    """DeliveryLocator answered by folding the whole log with the real index fold."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def household_of(self, campaign: str, delivery_id: str) -> UUID | None:
+        delta = Delta()
+        for n in self.ledger.recorder.select_notifications(start=1, limit=100_000):
+            delta = delivery_index.fold(delta, self.ledger.mapper.to_domain_event(n))
+        found = delta.labels.get((campaign, "delivery", delivery_id, "household"))
+        return UUID(found) if found else None
 
 
 @pytest.fixture(name="service")

@@ -42,7 +42,7 @@ from domain.marhaba.service import MarhabaService
 from projections.activity import describe
 from projections.ports import Positioned
 from tests.marhaba_data import ENDS, SLUG, STARTS, moment, movement
-from tests.unit.test_distribution_service import RecorderStreams
+from tests.unit.memory_service import RecorderStreams
 
 ADMIN = Actor(Role.ADMIN, "tests")
 MARCH = datetime(2020, 3, 23, 10, tzinfo=UTC)
