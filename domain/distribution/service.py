@@ -4,33 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, cast
-
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from typing import Any
 
 from domain.actors import Actor, Role
 from domain.clock import utc_now
 from domain.distribution.batch import BatchDecision
-from domain.distribution.campaign import Campaign
 from domain.distribution.commands import (
-    DispatchKits,
-    LaunchCampaign,
     RecordDelivery,
-    RegisterCommittee,
 )
 from domain.distribution.committee import Committee
 from domain.distribution.correction import DeliveryCorrection
 from domain.distribution.household import Household
-from domain.errors import ConflictError, DomainError, NotFoundError
-from domain.geography import check_province
-from domain.ids import IdentityHasher, check_code
-from domain.ledger import Ledger, last_position, retrying
+from domain.distribution.setup import CampaignSetup
+from domain.errors import DomainError, NotFoundError
+from domain.ids import IdentityHasher
+from domain.ledger import Ledger, retrying
 from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome, Outcome
 from domain.ports import ContactSealer, DeliveryLocator, StreamIndex
 
 
-class DistributionService:
+class DistributionService(CampaignSetup):
+    """Deliveries, reversals and corrections, on top of the campaign's set-up commands."""
+
     def __init__(
         self,
         ledger: Ledger,
@@ -46,109 +41,6 @@ class DistributionService:
         self.locator = locator
         self.clock = clock
         self.contacts = contacts
-
-    # -- reading aggregates ---------------------------------------------------
-    def campaign(self, slug: str) -> Campaign:
-        check_code(slug, "campaign")
-        found = self._get(Campaign.create_id(slug), f"campaign '{slug}' does not exist", "campaign")
-        return cast(Campaign, found)
-
-    def committee(self, slug: str, code: str) -> Committee:
-        found = self._get(
-            Committee.create_id(slug, code),
-            f"committee '{code}' is not registered in campaign '{slug}'",
-            "committee",
-        )
-        return cast(Committee, found)
-
-    def _get(self, aggregate_id: Any, reason: str, field: str) -> Any:
-        try:
-            return self.ledger.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFoundError(reason, field) from None
-
-    def _save(self, *aggregates: Any) -> int:
-        return last_position(self.ledger.save(*aggregates))
-
-    # -- commands -------------------------------------------------------------
-    def launch_campaign(self, command: LaunchCampaign, actor: Actor) -> Outcome:
-        actor.check_role(Role.ADMIN)
-        campaign = Campaign.launch(
-            slug=command.slug,
-            name=command.name,
-            starts_on=command.starts_on,
-            ends_on=command.ends_on,
-            target_households=command.target_households,
-            budget_centimes=command.budget_centimes,
-            kit_contents=command.kit_contents,
-            launched_by=actor.name,
-        )
-        try:
-            return Outcome(True, self._save(campaign))
-        except IntegrityError:
-            existing = self.campaign(command.slug)
-            if (
-                existing.name,
-                existing.starts_on,
-                existing.ends_on,
-                existing.target_households,
-            ) != (command.name, command.starts_on, command.ends_on, command.target_households):
-                raise ConflictError(
-                    f"campaign '{command.slug}' already exists with other details", "slug"
-                ) from None
-            return Outcome(False, 0)
-
-    def set_quota(self, slug: str, province: str, households: int, actor: Actor) -> Outcome:
-        actor.check_role(Role.ADMIN)
-
-        def command() -> Outcome:
-            campaign = self.campaign(slug)
-            campaign.set_quota(province, households, actor.name)
-            return Outcome(bool(campaign.pending_events), self._save(campaign))
-
-        return retrying(command)
-
-    def register_committee(self, slug: str, command: RegisterCommittee, actor: Actor) -> Outcome:
-        actor.check_role(Role.ADMIN)
-        campaign = self.campaign(slug)
-        campaign.check_open()
-        place = check_province(command.province)
-        committee = Committee.register(
-            campaign=slug,
-            code=command.code,
-            name=command.name,
-            province=place.code,
-            region=place.region_code,
-            commune=command.commune,
-            registered_by=actor.name,
-        )
-        try:
-            return Outcome(True, self._save(committee))
-        except IntegrityError:
-            if not self.committee(slug, command.code).same_registration(
-                command.name, place.code, command.commune
-            ):
-                raise ConflictError(
-                    f"committee '{command.code}' is already registered with other details", "code"
-                ) from None
-            return Outcome(False, 0)
-
-    def dispatch_kits(self, slug: str, command: DispatchKits, actor: Actor) -> Outcome:
-        actor.check_role(Role.ADMIN)
-
-        def dispatch() -> Outcome:
-            campaign = self.campaign(slug)
-            committee = self.committee(slug, command.committee)
-            created = campaign.dispatch_kits(
-                committee=committee.code,
-                province=committee.province,
-                quantity=command.quantity,
-                reference=command.reference,
-                dispatched_by=actor.name,
-            )
-            return Outcome(created, self._save(campaign) if created else 0)
-
-        return retrying(dispatch)
 
     def record_deliveries(
         self,
@@ -262,16 +154,6 @@ class DistributionService:
                 "delivery_id",
             )
         return household
-
-    def close_campaign(self, slug: str, reason: str, actor: Actor) -> Outcome:
-        actor.check_role(Role.ADMIN)
-
-        def close() -> Outcome:
-            campaign = self.campaign(slug)
-            campaign.close(actor.name, reason)
-            return Outcome(True, self._save(campaign))
-
-        return retrying(close)
 
 
 def delivery_record(slug: str, delivery_id: str) -> str:
