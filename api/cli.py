@@ -142,67 +142,60 @@ def tokens_revoke(token_id: Annotated[str, typer.Argument(help="the token's id")
         raise typer.Exit(1)
 
 
-@import_app.command("deliveries")
-def import_deliveries(
-    file: Annotated[Path, typer.Argument(help="CSV file as Excel or LibreOffice saves it")],
-    campaign: Annotated[str, typer.Option(help="campaign slug, e.g. ramadan-1441")],
-    dry_run: Annotated[bool, typer.Option(help="check every row; record nothing")] = False,
-    all_or_nothing: Annotated[
-        bool, typer.Option(help="record nothing unless every row can be recorded")
-    ] = False,
+CsvFile = Annotated[Path, typer.Argument(help="CSV file as Excel or LibreOffice saves it")]
+DryRun = Annotated[bool, typer.Option(help="check every row; record nothing")]
+AllOrNothing = Annotated[bool, typer.Option(help="record nothing unless every row can be recorded")]
+
+
+def _import(
+    kind: str,
+    scope: str,
+    file: Path,
+    dry_run: bool,
+    all_or_nothing: bool,
+    shared: dict[str, str] | None = None,
 ) -> None:
-    """Record a committee's deliveries from a spreadsheet (exit 1 if any row is refused)."""
     from api.importing import run_import
 
     container = _container()
     try:
-        code = run_import(container, "deliveries", campaign, file, dry_run, all_or_nothing)
+        code = run_import(container, kind, scope, file, dry_run, all_or_nothing, shared)
     finally:
         container.close()
     raise typer.Exit(code)
+
+
+@import_app.command("deliveries")
+def import_deliveries(
+    file: CsvFile,
+    campaign: Annotated[str, typer.Option(help="campaign slug, e.g. ramadan-1441")],
+    dry_run: DryRun = False,
+    all_or_nothing: AllOrNothing = False,
+) -> None:
+    """Record a committee's deliveries from a spreadsheet (exit 1 if any row is refused)."""
+    _import("deliveries", campaign, file, dry_run, all_or_nothing)
 
 
 @import_app.command("movements")
 def import_movements(
-    file: Annotated[Path, typer.Argument(help="CSV file as Excel or LibreOffice saves it")],
+    file: CsvFile,
     operation: Annotated[str, typer.Option(help="Marhaba operation slug, e.g. marhaba-2020")],
     site: Annotated[
         str | None, typer.Option(help="the reception site of every row (else a site column)")
     ] = None,
-    dry_run: Annotated[bool, typer.Option(help="check every row; record nothing")] = False,
-    all_or_nothing: Annotated[
-        bool, typer.Option(help="record nothing unless every row can be recorded")
-    ] = False,
+    dry_run: DryRun = False,
+    all_or_nothing: AllOrNothing = False,
 ) -> None:
     """Record passenger movements from a spreadsheet (exit 1 if any row is refused)."""
-    from api.importing import run_import
-
-    container = _container()
-    shared = {"site": site} if site else None
-    try:
-        code = run_import(container, "movements", operation, file, dry_run, all_or_nothing, shared)
-    finally:
-        container.close()
-    raise typer.Exit(code)
+    _import("movements", operation, file, dry_run, all_or_nothing, {"site": site} if site else None)
 
 
 @import_app.command("donations")
 def import_donations(
-    file: Annotated[Path, typer.Argument(help="CSV file as Excel or LibreOffice saves it")],
-    dry_run: Annotated[bool, typer.Option(help="check every row; record nothing")] = False,
-    all_or_nothing: Annotated[
-        bool, typer.Option(help="record nothing unless every row can be recorded")
-    ] = False,
+    file: CsvFile, dry_run: DryRun = False, all_or_nothing: AllOrNothing = False
 ) -> None:
     """Record in-kind gifts line by line; rows of one donor's receipt make one gift."""
-    from api.importing import run_import
-
-    container = _container()
-    try:
-        code = run_import(container, "donation_lines", "all", file, dry_run, all_or_nothing)
-    finally:
-        container.close()
-    raise typer.Exit(code)
+    _import("donation_lines", "all", file, dry_run, all_or_nothing)
 
 
 def main() -> None:
