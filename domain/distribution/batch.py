@@ -84,9 +84,9 @@ class BatchDecision:
             )
         check_household_size(item.household_size)
         committee = self._committee(item.committee)
-        self._check_time(item.delivered_at)
+        delivered_at = self._checked_time(item.delivered_at)
         self._check_stock(committee)
-        self._deliver(item, key, hid, household, committee, contact)
+        self._deliver(item, key, hid, household, committee, contact, delivered_at)
         return ItemResult(index, item.delivery_id, ItemStatus.RECORDED)
 
     def _duplicate(
@@ -120,11 +120,13 @@ class BatchDecision:
             self.committees[code] = committee
         return self.committees[code]
 
-    def _check_time(self, delivered_at: datetime) -> None:
+    def _checked_time(self, delivered_at: datetime) -> datetime:
+        """The delivery instant in UTC, once it is known to be aware, past and in the campaign."""
         moment = check_aware(delivered_at, "delivered_at")
         if moment > self.now + CLOCK_SKEW:
             raise DomainError("is in the future", "delivered_at")
         self.campaign.check_delivery_day(moment, "delivered_at")
+        return moment
 
     def _check_stock(self, committee: Committee) -> None:
         received = self.campaign.kits_dispatched_to(committee.code)
@@ -144,6 +146,7 @@ class BatchDecision:
         household: Household | NewDelivery | None,
         committee: Committee,
         contact: dict[str, str] | None,
+        delivered_at: datetime,
     ) -> None:
         details: dict[str, Any] = {
             "delivery_id": item.delivery_id,
@@ -151,7 +154,7 @@ class BatchDecision:
             "province": committee.province,
             "region": committee.region,
             "household_size": item.household_size,
-            "delivered_at": check_aware(item.delivered_at, "delivered_at"),
+            "delivered_at": delivered_at,
             "recorded_by": self.recorded_by,
             "contact": contact,
         }
