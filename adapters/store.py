@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Engine
 
 from adapters.settings import Settings
 from domain.ledger import Ledger
@@ -15,17 +15,23 @@ from projections.ports import Positioned
 PARAMS_PER_QUERY = 900
 
 
+TRANSCODER = "adapters.codec:FastJSONTranscoder"
+
+
 def ledger_env(settings: Settings) -> dict[str, str]:
     """Translate our one database URL into the library's persistence settings."""
     if settings.is_sqlite:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         return {
+            "TRANSCODER_TOPIC": TRANSCODER,
+            "APPLICATION_RECORDER_TOPIC": "adapters.recorders:BatchSQLiteRecorder",
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(settings.sqlite_path),
             "SQLITE_LOCK_TIMEOUT": "30",
         }
     url = urlsplit(settings.database_url)
     return {
+        "TRANSCODER_TOPIC": TRANSCODER,
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": url.path.lstrip("/"),
         "POSTGRES_HOST": url.hostname or "127.0.0.1",
@@ -47,26 +53,32 @@ def events_table(settings: Settings) -> str:
 
 
 class SqlStreamIndex:
-    """Which streams exist, one query per few hundred ids (the batch de-duplication step)."""
+    """Which streams exist, one query per few hundred ids (the batch de-duplication step).
+
+    Plain driver statements: compiling an expanding ``IN`` of a thousand ids through
+    the SQL toolkit cost more than the query.
+    """
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
         self.sqlite = settings.is_sqlite
-        self.query = text(
-            # The table name comes from settings validated at start, never from a request.
-            f"SELECT DISTINCT originator_id FROM {events_table(settings)} "  # noqa: S608
-            "WHERE originator_id IN :ids"
-        ).bindparams(bindparam("ids", expanding=True))
+        # The table name comes from settings validated at start, never from a request.
+        self.select = f"SELECT DISTINCT originator_id FROM {events_table(settings)} "  # noqa: S608
 
     def existing(self, ids: Collection[UUID]) -> set[UUID]:
-        found: set[UUID] = set()
         wanted = list(ids)
         with self.engine.connect() as conn:
+            if not self.sqlite:
+                query = self.select + "WHERE originator_id = ANY(%s)"
+                rows = conn.exec_driver_sql(query, (wanted,))
+                return {row[0] for row in rows}
+            found: set[UUID] = set()
             for start in range(0, len(wanted), PARAMS_PER_QUERY):
-                chunk = wanted[start : start + PARAMS_PER_QUERY]
-                keys = [i.hex for i in chunk] if self.sqlite else chunk
-                found.update(UUID(str(row[0])) for row in conn.execute(self.query, {"ids": keys}))
-        return found
+                chunk = [i.hex for i in wanted[start : start + PARAMS_PER_QUERY]]
+                query = f"{self.select}WHERE originator_id IN ({','.join('?' * len(chunk))})"
+                rows = conn.exec_driver_sql(query, tuple(chunk))
+                found.update(UUID(row[0]) for row in rows)
+            return found
 
 
 class LedgerEventSource:

@@ -7,7 +7,6 @@ always names the same stream, so a resent create collides on the store's
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from uuid import UUID, uuid5
@@ -40,7 +39,7 @@ class IdentityHasher:
 
     def digest(self, identifier: str) -> str:
         normalised = "".join(identifier.split()).upper()
-        return hmac.new(self._secret, normalised.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._secret, normalised.encode(), "sha256").hex()
 
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")

@@ -28,6 +28,21 @@ class CampaignSetup:
         found = self._get(Campaign.create_id(slug), f"campaign '{slug}' does not exist", "campaign")
         return cast(Campaign, found)
 
+    def campaign_to_read(self, slug: str) -> Campaign:
+        """The campaign for checks only: the cached object itself, not a copy of it.
+
+        Copying a campaign with every dispatch reference costs more than a batch's
+        checks; a caller that changes the campaign must use ``campaign`` instead.
+        """
+        check_code(slug, "campaign")
+        try:
+            found: Any = self.ledger.repository.get(
+                Campaign.create_id(slug), deepcopy_from_cache=False
+            )
+        except AggregateNotFoundError:
+            raise NotFoundError(f"campaign '{slug}' does not exist", "campaign") from None
+        return cast(Campaign, found)
+
     def committee(self, slug: str, code: str) -> Committee:
         found = self._get(
             Committee.create_id(slug, code),
