@@ -48,9 +48,10 @@ class FastJSONTranscoder(JSONTranscoder):
         # are rewritten here first; most event states hold none and pass through as is.
         kind = type(value)
         if kind is dict:
-            if all(type(item) in _AS_IS for item in value.values()):
-                return value
-            return {key: self._tagged(item) for key, item in value.items()}
+            for item in value.values():
+                if type(item) not in _AS_IS:
+                    return {key: self._tagged(item) for key, item in value.items()}
+            return value
         if kind is list or kind is tuple:
             return [self._tagged(item) for item in value]
         if kind in _AS_IS or kind not in self.types:

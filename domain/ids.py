@@ -7,18 +7,32 @@ always names the same stream, so a resent create collides on the store's
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from domain.errors import DomainError
 
 TADAMON_NAMESPACE = UUID("8f6a2c1e-7d3b-5e4a-9c0f-2b1d6e8a4f73")
 
 
+_NAMESPACE_BYTES = TADAMON_NAMESPACE.bytes
+# RFC 4122 version 5 and variant bits, set on the SHA-1 prefix as uuid5() does.
+_CLEAR_VERSION_AND_VARIANT = ~((0xF000 << 64) | (0xC000 << 48))
+_VERSION_5_RFC_VARIANT = (5 << 76) | (0x8000 << 48)
+
+
 def stream_id(kind: str, *natural_key: str) -> UUID:
-    """The id of the aggregate of ``kind`` identified by ``natural_key``."""
-    return uuid5(TADAMON_NAMESPACE, "/".join((kind, *natural_key)))
+    """The id of the aggregate of ``kind`` identified by ``natural_key``: its uuid5.
+
+    Computed here rather than by ``uuid.uuid5``, which costs twice as much through
+    its keyword checks, on the path that names every household of a batch.
+    """
+    name = "/".join((kind, *natural_key)).encode()
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name, usedforsecurity=False).digest()
+    prefix = int.from_bytes(digest[:16])
+    return UUID(int=(prefix & _CLEAR_VERSION_AND_VARIANT) | _VERSION_5_RFC_VARIANT)
 
 
 class IdentityHasher:

@@ -74,29 +74,43 @@ class Household(Aggregate):
         *,
         campaign: str,
         household_key: str,
+        delivery_id: str,
+        committee: str,
+        province: str,
+        region: str,
+        household_size: int,
+        delivered_at: datetime,
+        recorded_by: str,
         contact: dict[str, str] | None = None,
-        **details: Any,
     ) -> NewDelivery:
         """The created event of a household's first kit, without building the aggregate.
 
         ``stream`` is ``create_id(campaign, household_key)``, already computed by the
-        batch. Ingest makes hundreds of thousands of these; constructing the event directly
-        skips the library's per-call signature introspection, and replaying the event
-        through ``__init__`` gives exactly the aggregate the constructor would.
+        batch. Ingest makes hundreds of thousands of these; building the event as the
+        library's mapper rebuilds a stored one (its state set as a whole, in field order)
+        skips the per-call signature introspection and the frozen dataclass's __init__,
+        and replaying the event through ``__init__`` gives the constructor's aggregate.
         """
         created: Any = getattr(cls, "KitDelivered")  # noqa: B009 - made by @event
-        return NewDelivery(
-            created(
-                originator_topic=_TOPIC,
-                originator_id=stream,
-                originator_version=cls.INITIAL_VERSION,
-                timestamp=created.create_timestamp(),
-                campaign=campaign,
-                household_key=household_key,
-                contact=contact,
-                **details,
-            )
-        )
+        event = object.__new__(created)
+        state = {
+            "originator_id": stream,
+            "originator_version": cls.INITIAL_VERSION,
+            "timestamp": created.create_timestamp(),
+            "originator_topic": _TOPIC,
+            "campaign": campaign,
+            "household_key": household_key,
+            "delivery_id": delivery_id,
+            "committee": committee,
+            "province": province,
+            "region": region,
+            "household_size": household_size,
+            "delivered_at": delivered_at,
+            "recorded_by": recorded_by,
+            "contact": contact,
+        }
+        object.__setattr__(event, "__dict__", state)
+        return NewDelivery(event)
 
     def deliver_again(
         self,

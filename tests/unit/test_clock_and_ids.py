@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.clock import check_aware, local_day
 from domain.errors import DomainError
-from domain.ids import IdentityHasher, stream_id
+from domain.ids import TADAMON_NAMESPACE, IdentityHasher, stream_id
 
 
 def test_local_day_follows_casablanca_summer_offset() -> None:
@@ -38,3 +41,9 @@ def test_identity_hash_is_keyed_normalised_and_hides_the_number() -> None:
 def test_stream_ids_are_deterministic_per_natural_key() -> None:
     assert stream_id("household", "c", "h") == stream_id("household", "c", "h")
     assert stream_id("household", "c", "h") != stream_id("household", "c2", "h")
+
+
+@given(st.text(), st.lists(st.text(), max_size=3))
+def test_stream_ids_are_the_uuid5_of_the_natural_key(kind: str, key: list[str]) -> None:
+    expected = uuid.uuid5(TADAMON_NAMESPACE, "/".join((kind, *key)))
+    assert stream_id(kind, *key) == expected

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from domain.distribution.household import Household
 
 DETAILS = {
@@ -31,3 +33,14 @@ def test_first_delivery_event_replays_to_the_constructed_aggregate() -> None:
         "_pending_events": [],
     }
     assert (fast.delivery_id, fast.committee, fast.served) == ("d1", "anfa", True)
+    assert list(vars(fast.event)) == list(type(fast.event).__dataclass_fields__)
+    assert vars(fast.event) | {"timestamp": None} == vars(built.pending_events[0]) | {
+        "timestamp": None
+    }
+
+
+def test_first_delivery_refuses_details_it_does_not_know() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        Household.first_delivery(
+            Household.create_id("c1", "k"), campaign="c1", household_key="k", colour=1, **DETAILS
+        )
