@@ -1004,7 +1004,9 @@ def verify_export(
 
     Memory is constant apart from the two Merkle frontiers (O(log n)) and the
     failure lists (capped at 100 entries each).  Raises MalformedInputError for
-    input that cannot be read; everything else ends up in the Report.
+    input that cannot be read; everything else ends up in the Report.  Lines as
+    the exporter writes them take a fast path (_canonical_fields) that reads
+    exactly what the strict JSON path would; all others take the strict path.
     """
     tree_head = parse_tree_head(head)
     signature_failure = _signature_failure(tree_head, public_key)

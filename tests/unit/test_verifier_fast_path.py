@@ -244,7 +244,8 @@ _NOT_CANONICAL = {
 }
 
 
-def test_the_position_used_above_is_row_fives() -> None:
+def test_the_respelled_lines_are_row_fives() -> None:
+    # _respelled finds '"position":17' and '"leaf_index":5' in row 5's line.
     assert _ROW["position"] == 17
     assert _ROW["leaf_index"] == 5
 
