@@ -213,3 +213,20 @@ def test_sealing_again_after_tampering_keeps_the_evidence(
     later = container.audit.heads.issue()
     assert later["root_hash"] == head["root_hash"]
     assert verify(container, later).failures == [f"{label(container, position)}: content altered"]
+
+
+def test_the_exports_lines_take_the_verifiers_fast_path_and_agree_with_the_strict_one(
+    sealed: tuple[Container, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    container, head = sealed
+    tamper = Tamperer(container)
+    tamper.change_a_byte(middle(head, 0.3))
+    tamper.delete(middle(head, 0.6))
+    lines = "".join(container.audit.export()).splitlines(keepends=True)
+    present = [line for line in lines if '"missing":true' not in line]
+    assert len(present) == len(lines) - 1 == head["tree_size"] - 1
+    assert all(verifier._canonical_fields(line) is not None for line in present)
+    fast = verify(container, head)
+    monkeypatch.setattr(verifier, "_FAST_PATH", False)
+    assert verify(container, head) == fast
+    assert len(fast.failures) == 2
