@@ -1,4 +1,4 @@
-"""Targets are judged on SQLite, where the issue sets them; PostgreSQL shows them beside its figures."""
+"""Targets are judged on SQLite, where the issue sets them; PostgreSQL only shows them."""
 
 from __future__ import annotations
 
