@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.clock import local_day
 from domain.distribution.campaign import Campaign
 from domain.distribution.committee import Committee
 from domain.distribution.household import Household
+from projections.days import day_of
 from projections.dispatch import dispatching
-from projections.tally import Delta
+from projections.tally import Delta, Spread
 
 VIEW = "distribution"
 SERVED = ("households_served", "people_reached")
@@ -55,21 +55,23 @@ def _places(e: Any) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _served(d: Delta, e: Any, scope: str, day: str, sign: int) -> None:
-    places = (*_places(e), ("day", day))
-    d.add_across(scope, places, "households_served", sign)
-    d.add_across(scope, places, "people_reached", sign * e.household_size)
+PLACES = ("campaign", "province", "region", "committee")
+SERVED_IN = Spread((*PLACES, "day"), SERVED)
+REVERSED_IN = Spread(PLACES, ("deliveries_reversed",))
+
+
+def _served(d: Delta, e: Any, day: str, sign: int) -> None:
+    members = ("", e.province, e.region, e.committee, day)
+    d.add_spread(SERVED_IN, e.campaign, members, (sign, sign * e.household_size))
 
 
 def _delivered(d: Delta, e: Any) -> None:
-    scope = e.campaign
-    _served(d, e, scope, local_day(e.delivered_at).isoformat(), 1)
+    _served(d, e, day_of(e.delivered_at), 1)
 
 
 def _reversed(d: Delta, e: Any) -> None:
-    scope = e.campaign
-    _served(d, e, scope, e.delivered_day, -1)
-    d.add_across(scope, _places(e), "deliveries_reversed", 1)
+    _served(d, e, e.delivered_day, -1)
+    d.add_spread(REVERSED_IN, e.campaign, ("", e.province, e.region, e.committee), (1,))
 
 
 PROJECTION = dispatching(
