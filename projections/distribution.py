@@ -55,23 +55,22 @@ def _places(e: Any) -> tuple[tuple[str, str], ...]:
     )
 
 
+# A delivery counts households and people in its campaign, province, region, committee
+# and local day; a reversal takes them back and counts itself in the same places.
 PLACES = ("campaign", "province", "region", "committee")
 SERVED_IN = Spread((*PLACES, "day"), SERVED)
 REVERSED_IN = Spread(PLACES, ("deliveries_reversed",))
 
 
-def _served(d: Delta, e: Any, day: str, sign: int) -> None:
-    members = ("", e.province, e.region, e.committee, day)
-    d.add_spread(SERVED_IN, e.campaign, members, (sign, sign * e.household_size))
-
-
 def _delivered(d: Delta, e: Any) -> None:
-    _served(d, e, day_of(e.delivered_at), 1)
+    members = ("", e.province, e.region, e.committee, day_of(e.delivered_at))
+    d.add_spread(SERVED_IN, e.campaign, members, (1, e.household_size))
 
 
 def _reversed(d: Delta, e: Any) -> None:
-    _served(d, e, e.delivered_day, -1)
-    d.add_spread(REVERSED_IN, e.campaign, ("", e.province, e.region, e.committee), (1,))
+    places = ("", e.province, e.region, e.committee)
+    d.add_spread(SERVED_IN, e.campaign, (*places, e.delivered_day), (-1, -e.household_size))
+    d.add_spread(REVERSED_IN, e.campaign, places, (1,))
 
 
 PROJECTION = dispatching(
