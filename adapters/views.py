@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.database import view_counts, view_labels, view_positions
@@ -31,6 +31,14 @@ def _upsert(table: str, last_key: str, mark: str, *, add: bool) -> str:
     )
 
 
+# A view's compare-and-set move, and its first move (when it has no row yet).
+_MOVE = 'UPDATE view_positions SET position = ?, updated_at = ? WHERE "view" = ? AND position = ?'
+_FIRST_MOVE = (
+    'INSERT INTO view_positions ("view", position, updated_at) VALUES (?, ?, ?) '
+    'ON CONFLICT ("view") DO NOTHING RETURNING "view"'
+)
+
+
 class _RacedError(Exception):
     """Another runner moved a view first; the whole transaction is rolled back."""
 
@@ -39,47 +47,45 @@ class SqlViewStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self.mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        # A timestamp as SQLAlchemy would bind it (SQLite keeps it as text, in its format).
+        stamp = engine.dialect.type_descriptor(view_positions.c.updated_at.type)
+        self._stamp: Callable[[datetime], object] = stamp.bind_processor(engine.dialect) or (
+            lambda moment: moment
+        )
+        self._sql_move = _MOVE.replace("?", self.mark)
+        self._sql_first_move = _FIRST_MOVE.replace("?", self.mark)
 
     def positions(self, names: Sequence[str]) -> dict[str, int]:
-        query = select(view_positions.c.view, view_positions.c.position).where(
-            view_positions.c.view.in_(names)
-        )
-        with self.engine.connect() as conn:
-            found = {row[0]: row[1] for row in conn.execute(query)}
+        # Driver-level SQL here and in _move: a runner asks once per batch, and building
+        # the statement through SQLAlchemy cost more than the database's answer.
+        found: dict[str, int] = {}
+        if names:
+            marks = ", ".join([self.mark] * len(names))
+            query = f'SELECT "view", position FROM view_positions WHERE "view" IN ({marks})'  # noqa: S608
+            with self.engine.connect() as conn:
+                found = dict(conn.exec_driver_sql(query, tuple(names)).all())
         return {name: int(found.get(name, 0)) for name in names}
 
     def commit(self, changes: Mapping[str, tuple[Delta, int, int]]) -> bool:
         try:
             with self.engine.begin() as conn:
+                now = self._stamp(datetime.now(UTC))
                 for view, (delta, before, after) in changes.items():
-                    if not self._move(conn, view, before, after):
+                    if not self._move(conn, view, before, after, now):
                         raise _RacedError
                     self._write(conn, view, delta)
         except _RacedError:
             return False
         return True
 
-    def _move(self, conn: Connection, view: str, before: int, after: int) -> bool:
-        now = datetime.now(UTC)
-        moved = conn.execute(
-            update(view_positions)
-            .where(
-                view_positions.c.view == view,
-                view_positions.c.position == before,
-            )
-            .values(position=after, updated_at=now)
-        ).rowcount
+    def _move(self, conn: Connection, view: str, before: int, after: int, now: object) -> bool:
+        moved = conn.exec_driver_sql(self._sql_move, (after, now, view, before)).rowcount
         if moved or before != 0:
             return bool(moved)
-        insert = (
-            self.dialect.insert(view_positions)
-            .values(view=view, position=after, updated_at=now)
-            .on_conflict_do_nothing()
-            .returning(view_positions.c.view)
-        )
         # Not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING, which would let a
         # runner that lost the race for a view's first batch apply it a second time.
-        return conn.execute(insert).first() is not None
+        return conn.exec_driver_sql(self._sql_first_move, (view, after, now)).first() is not None
 
     def partition_marks(
         self, views: Sequence[str], topic: str
@@ -119,7 +125,7 @@ class SqlViewStore:
         # Plain driver executemany: the ORM-level insert builds a parameter dict per
         # row, which costs more than the database on a rebuild of a million events.
         # Rows go in key order so that concurrent writers lock them in the same order.
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        mark = self.mark
         counts = [(view, *key, v) for key, v in sorted(delta.counts.items()) if v]
         if counts:
             conn.exec_driver_sql(_upsert("view_counts", "measure", mark, add=True), counts)

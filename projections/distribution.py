@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.clock import local_day
 from domain.distribution.campaign import Campaign
 from domain.distribution.committee import Committee
 from domain.distribution.household import Household
+from projections.days import day_of
 from projections.dispatch import dispatching
-from projections.tally import Delta
+from projections.tally import Delta, Spread
 
 VIEW = "distribution"
 SERVED = ("households_served", "people_reached")
@@ -55,21 +55,22 @@ def _places(e: Any) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _served(d: Delta, e: Any, scope: str, day: str, sign: int) -> None:
-    places = (*_places(e), ("day", day))
-    d.add_across(scope, places, "households_served", sign)
-    d.add_across(scope, places, "people_reached", sign * e.household_size)
+# A delivery counts households and people in its campaign, province, region, committee
+# and local day; a reversal takes them back and counts itself in the same places.
+PLACES = ("campaign", "province", "region", "committee")
+SERVED_IN = Spread((*PLACES, "day"), SERVED)
+REVERSED_IN = Spread(PLACES, ("deliveries_reversed",))
 
 
 def _delivered(d: Delta, e: Any) -> None:
-    scope = e.campaign
-    _served(d, e, scope, local_day(e.delivered_at).isoformat(), 1)
+    members = ("", e.province, e.region, e.committee, day_of(e.delivered_at))
+    d.add_spread(SERVED_IN, e.campaign, members, (1, e.household_size))
 
 
 def _reversed(d: Delta, e: Any) -> None:
-    scope = e.campaign
-    _served(d, e, scope, e.delivered_day, -1)
-    d.add_across(scope, _places(e), "deliveries_reversed", 1)
+    places = ("", e.province, e.region, e.committee)
+    d.add_spread(SERVED_IN, e.campaign, (*places, e.delivered_day), (-1, -e.household_size))
+    d.add_spread(REVERSED_IN, e.campaign, places, (1,))
 
 
 PROJECTION = dispatching(

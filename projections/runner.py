@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from projections.ports import EventSource, Positioned, Projection, ViewStore
+from projections.ports import EventSource, Fold, Positioned, Projection, ViewStore
 from projections.tally import Delta
 
 
@@ -35,6 +35,7 @@ class Runner:
         self.projections = list(projections)
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._routes: dict[type, tuple[tuple[str, Fold], ...]] = {}
 
     @property
     def names(self) -> list[str]:
@@ -43,34 +44,56 @@ class Runner:
     def step(self) -> Progress:
         """Apply at most one batch to every view that is behind."""
         with self._lock:
-            positions = self.store.positions(self.names)
-            start = min(positions.values(), default=0)
-            events = self.source.read(start, self.batch_size)
-            if not events:
-                return Progress(0, start)
-            changes = {p.name: self._fold(p, events, positions[p.name]) for p in self.projections}
-            moved = {name: change for name, change in changes.items() if change[2] > change[1]}
-            if not self.store.commit(moved):
-                return Progress(0, start, raced=True)
-            return Progress(len(events), events[-1].position)
+            return self._step(self.store.positions(self.names))
 
-    @staticmethod
-    def _fold(
-        projection: Projection, events: Sequence[Positioned], after: int
-    ) -> tuple[Delta, int, int]:
-        delta = Delta()
-        fold, handles = projection.fold, projection.handles
+    def _step(self, positions: dict[str, int]) -> Progress:
+        start = min(positions.values(), default=0)
+        events = self.source.read(start, self.batch_size)
+        if not events:
+            return Progress(0, start)
+        deltas = self._fold(events, positions)
+        last = events[-1].position
+        moved = {
+            name: (deltas[name], after, last) for name, after in positions.items() if last > after
+        }
+        if not self.store.commit(moved):
+            return Progress(0, start, raced=True)
+        return Progress(len(events), last)
+
+    def _fold(self, events: Sequence[Positioned], positions: dict[str, int]) -> dict[str, Delta]:
+        """One pass over the batch, each event handed only to the views that fold it."""
+        deltas = {name: Delta() for name in positions}
+        routes = self._routes
         for item in events:
-            if item.position > after and (handles is None or type(item.event) in handles):
-                delta = fold(delta, item.event)
-        return delta, after, max(after, events[-1].position)
+            event = item.event
+            kind = type(event)
+            route = routes.get(kind)
+            if route is None:
+                route = routes[kind] = self._route(kind)
+            for name, fold in route:
+                if item.position > positions[name]:
+                    deltas[name] = fold(deltas[name], event)
+        return deltas
+
+    def _route(self, kind: type) -> tuple[tuple[str, Fold], ...]:
+        return tuple(
+            (p.name, p.fold) for p in self.projections if p.handles is None or kind in p.handles
+        )
 
     def catch_up(self, until: int | None = None) -> int:
-        """Run batches until every view reaches ``until`` (default: the head now)."""
+        """Run batches until every view reaches ``until`` (default: the head now).
+
+        Each batch reads the positions once: the same read that tells whether the
+        views are behind is the one the batch's compare-and-set commits against.
+        """
         target = self.source.head() if until is None else until
         applied = 0
-        while min(self.store.positions(self.names).values(), default=0) < target:
-            progress = self.step()
+        while True:
+            with self._lock:  # per batch: a live runner's step may come in between
+                positions = self.store.positions(self.names)
+                if min(positions.values(), default=0) >= target:
+                    break
+                progress = self._step(positions)
             if progress.applied == 0 and not progress.raced:
                 break
             applied += progress.applied
