@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
+from adapters.heap import settle_heap
 from adapters.settings import Settings
 from api.cli_audit import audit_app
 from api.simulate import simulate
@@ -64,8 +65,10 @@ def serve(
         typer.echo(f"admin token saved to {container.settings.admin_token_file}")
     elif token:
         typer.echo(f"admin token (also saved to {container.settings.admin_token_file}): {token}")
+    served = create_app(container)
+    settle_heap()
     uvicorn.run(
-        create_app(container),
+        served,
         host=host or container.settings.host,
         port=port or container.settings.port,
         log_config=None,

@@ -55,10 +55,13 @@ def fresh_views(settings: Settings, where: Path, name: str) -> Iterator[Engine]:
 
 def read_and_decode(source: LedgerEventSource) -> tuple[int, float]:
     started, count, after = time.perf_counter(), 0, 0
-    while section := source.read(after, SECTION):
+    while True:
+        section = source.read(after, SECTION)
+        if not section:
+            return count, time.perf_counter() - started
         count += len(section)
         after = section[-1].position
-    return count, time.perf_counter() - started
+        del section  # freed before the next read, as the runner frees a folded section
 
 
 def rebuild(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.clock import local_day_iso
 from domain.distribution.campaign import Campaign
 from domain.distribution.committee import Committee
 from domain.distribution.household import Household
-from projections.days import day_of
 from projections.dispatch import dispatching
 from projections.tally import Delta, Spread
 
@@ -63,7 +63,7 @@ REVERSED_IN = Spread(PLACES, ("deliveries_reversed",))
 
 
 def _delivered(d: Delta, e: Any) -> None:
-    members = ("", e.province, e.region, e.committee, day_of(e.delivered_at))
+    members = ("", e.province, e.region, e.committee, local_day_iso(e.delivered_at))
     d.add_spread(SERVED_IN, e.campaign, members, (1, e.household_size))
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from domain.clock import local_day_iso
 from domain.donations.amounts import milli
 from domain.donations.appeal import Appeal
 from domain.donations.cash import CashDonation
@@ -20,7 +21,6 @@ from domain.donations.donor import Donor
 from domain.donations.in_kind import InKindDonation
 from domain.donations.shipment import Shipment
 from domain.donations.store import Store
-from projections.days import day_of
 from projections.dispatch import dispatching
 from projections.tally import Delta
 
@@ -31,7 +31,7 @@ TOTAL = ("total", "")
 
 def month_of(moment: datetime) -> str:
     """The Africa/Casablanca month of an instant, e.g. '2020-03'."""
-    return day_of(moment)[:7]
+    return local_day_iso(moment)[:7]
 
 
 def _add(d: Delta, places: Iterable[tuple[str, str]], measure: str, amount: int) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.clock import local_day_iso
 from domain.marhaba.case import AssistanceCase
 from domain.marhaba.movement import Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
-from projections.days import day_of
 from projections.dispatch import dispatching
 from projections.tally import Delta
 
@@ -63,7 +63,7 @@ def _travellers(d: Delta, e: Any, day: str, amount: int, measure: str) -> None:
 
 
 def _movement_recorded(d: Delta, e: Any) -> None:
-    _travellers(d, e, day_of(e.moved_at), e.travellers, "movements")
+    _travellers(d, e, local_day_iso(e.moved_at), e.travellers, "movements")
 
 
 def _movement_adjusted(d: Delta, e: Any) -> None:
@@ -75,7 +75,7 @@ def _case_places(e: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _case_opened(d: Delta, e: Any) -> None:
-    day = day_of(e.opened_at)
+    day = local_day_iso(e.opened_at)
     for dimension, member in (*_case_places(e), ("day", day), ("site_day", f"{e.site}/{day}")):
         d.add(e.operation, dimension, member, "cases_opened", 1)
         d.add(e.operation, dimension, member, "people_assisted", e.people)

@@ -45,6 +45,8 @@ class BatchDecision:
         self.handed_out: dict[str, int] = {}
         self.committees: dict[str, Committee] = {}
         self.delivery_ids: dict[str, UUID] = {}
+        # One recording time for the whole batch, which is saved in one transaction.
+        self.recorded_at = Household.KitDelivered.create_timestamp()  # type: ignore[attr-defined]
 
     def decide(
         self,
@@ -163,7 +165,11 @@ class BatchDecision:
             self.pending[hid] = household
         else:  # only a household with no stream yet gets here: a served one was refused
             self.pending[hid] = Household.first_delivery(
-                hid, campaign=self.campaign.slug, household_key=key, **details
+                hid,
+                campaign=self.campaign.slug,
+                household_key=key,
+                timestamp=self.recorded_at,
+                **details,
             )
         self.handed_out[committee.code] = self.handed_out.get(committee.code, 0) + 1
 

@@ -82,6 +82,7 @@ class Household(Aggregate):
         delivered_at: datetime,
         recorded_by: str,
         contact: dict[str, str] | None = None,
+        timestamp: datetime | None = None,
     ) -> NewDelivery:
         """The created event of a household's first kit, without building the aggregate.
 
@@ -90,13 +91,14 @@ class Household(Aggregate):
         library's mapper rebuilds a stored one (its state set as a whole, in field order)
         skips the per-call signature introspection and the frozen dataclass's __init__,
         and replaying the event through ``__init__`` gives the constructor's aggregate.
+        A batch passes one ``timestamp`` (the library's clock) for all its events.
         """
         created: Any = getattr(cls, "KitDelivered")  # noqa: B009 - made by @event
         event = object.__new__(created)
         state = {
             "originator_id": stream,
             "originator_version": cls.INITIAL_VERSION,
-            "timestamp": created.create_timestamp(),
+            "timestamp": timestamp or created.create_timestamp(),
             "originator_topic": _TOPIC,
             "campaign": campaign,
             "household_key": household_key,
