@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from projections.tally import Delta, Table
 
@@ -22,9 +22,12 @@ class Projection:
     """The event classes the fold reacts to; runners skip the others (None: all)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Positioned:
-    """A decoded domain event and its position in the ledger's total order."""
+class Positioned(NamedTuple):
+    """A decoded domain event and its position in the ledger's total order.
+
+    A named tuple, not a frozen dataclass: a rebuild makes one per event, and the
+    dataclass's per-field ``object.__setattr__`` cost a tenth of reading the event.
+    """
 
     position: int
     event: object

@@ -9,6 +9,8 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
 from adapters.recorders import BatchSQLiteRecorder
 from adapters.store import ledger_env
 from domain.distribution.household import Household
@@ -69,3 +71,20 @@ def test_concurrent_batches_get_the_positions_they_wrote(tmp_path: Path) -> None
     stored = stored_positions(ledger)
     assert len(reported) == len(stored) == 1500
     assert dict(reported) == stored
+
+
+def test_a_section_reads_as_the_librarys_recorder_reads_it(tmp_path: Path) -> None:
+    ledger = Ledger(env=ledger_env(sqlite_settings(tmp_path)))
+    ledger.save(*households("r", 40))
+    library = SQLiteApplicationRecorder(ledger.recorder.datastore)  # type: ignore[attr-defined]
+    for start, limit, inclusive in [(1, 10, True), (1, 10, False), (35, 100, False), (41, 5, True)]:
+        ours = ledger.recorder.select_notifications(start, limit, inclusive_of_start=inclusive)
+        theirs = library.select_notifications(start, limit, inclusive_of_start=inclusive)
+        assert ours == theirs and [type(n) for n in ours] == [type(n) for n in theirs]
+    topic = ledger.recorder.select_notifications(1, 3)[0].topic
+    assert ledger.recorder.select_notifications(None, 50, topics=[topic]) == (
+        library.select_notifications(None, 50, topics=[topic])
+    )
+    assert ledger.recorder.select_notifications(1, 50, stop=7) == library.select_notifications(
+        1, 50, stop=7
+    )
