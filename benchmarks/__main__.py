@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "HTTP ingest": f"{int(size['http']):,} deliveries, batches of 500, one client",
         "live lag": f"{size['lag']:g} s of writes at 1,000 deliveries/s",
         "naive saves": f"up to {int(size['naive']):,} events (at most 60 s)",
+        "bulk saves": f"up to {10 * int(size['naive']):,} events, 100 per save (at most 60 s)",
         "rebuild, one transaction per event": f"{size['per_event']:g} s",
     }
     given = argv if argv is not None else sys.argv[1:]
