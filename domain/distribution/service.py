@@ -81,7 +81,7 @@ class DistributionService(CampaignSetup):
         mode: BatchMode,
         contacts: dict[int, dict[str, str]],
     ) -> BatchOutcome:
-        campaign = self.campaign_to_read(slug)
+        campaign = self.campaign(slug, to_change=False)
         ids = [Household.create_id(slug, key) for key in keys]
         known: dict[Any, Household] = {
             hid: self.ledger.repository.get(hid) for hid in self.streams.existing(set(ids))

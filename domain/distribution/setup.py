@@ -23,24 +23,19 @@ class CampaignSetup:
 
     ledger: Ledger
 
-    def campaign(self, slug: str) -> Campaign:
-        check_code(slug, "campaign")
-        found = self._get(Campaign.create_id(slug), f"campaign '{slug}' does not exist", "campaign")
-        return cast(Campaign, found)
+    def campaign(self, slug: str, *, to_change: bool = True) -> Campaign:
+        """The campaign; with ``to_change=False``, the cached object itself, for checks only.
 
-    def campaign_to_read(self, slug: str) -> Campaign:
-        """The campaign for checks only: the cached object itself, not a copy of it.
-
-        Copying a campaign with every dispatch reference costs more than a batch's
-        checks; a caller that changes the campaign must use ``campaign`` instead.
+        Copying a campaign with every dispatch reference costs more than a delivery
+        batch's checks, which only read it.
         """
         check_code(slug, "campaign")
-        try:
-            found: Any = self.ledger.repository.get(
-                Campaign.create_id(slug), deepcopy_from_cache=False
-            )
-        except AggregateNotFoundError:
-            raise NotFoundError(f"campaign '{slug}' does not exist", "campaign") from None
+        found = self._get(
+            Campaign.create_id(slug),
+            f"campaign '{slug}' does not exist",
+            "campaign",
+            copied=to_change,
+        )
         return cast(Campaign, found)
 
     def committee(self, slug: str, code: str) -> Committee:
@@ -51,9 +46,9 @@ class CampaignSetup:
         )
         return cast(Committee, found)
 
-    def _get(self, aggregate_id: Any, reason: str, field: str) -> Any:
+    def _get(self, aggregate_id: Any, reason: str, field: str, *, copied: bool = True) -> Any:
         try:
-            return self.ledger.repository.get(aggregate_id)
+            return self.ledger.repository.get(aggregate_id, deepcopy_from_cache=copied)
         except AggregateNotFoundError:
             raise NotFoundError(reason, field) from None
 
