@@ -11,8 +11,8 @@ def settle_heap() -> None:
     Python's full collections re-scan every tracked object; after start-up that is some
     90,000 objects that live as long as the process. An ingest batch makes thousands of
     objects at once and triggers full collections often enough that re-scanning them took
-    about a tenth of its time. Called once by servers and workers when they are ready,
-    never by library code or tests (what is frozen is never collected).
+    about a tenth of its time. Called once by ``tadamon serve``, ``relay`` and ``project``
+    when they are ready, never by library code or tests (what is frozen is never collected).
     """
     gc.collect()
     gc.freeze()

@@ -91,6 +91,7 @@ def relay() -> None:
 
     container = _container()
     configure_logging(container.settings.log_level)
+    settle_heap()
     try:
         relay_process(container, _stop_on_signal())
     finally:
@@ -114,6 +115,7 @@ def project(
 
     container = _container()
     configure_logging(container.settings.log_level)
+    settle_heap()
     try:
         project_process(container, source.value, _stop_on_signal())
     finally:

@@ -13,6 +13,12 @@ from projections.tally import Delta, Spread
 
 VIEW = "distribution"
 SERVED = ("households_served", "people_reached")
+# A committee's facts count in its campaign, province, region and itself; deliveries also
+# in their local day. A reversal takes a delivery back and counts itself in the same places.
+PLACES = ("campaign", "province", "region", "committee")
+SERVED_IN = Spread((*PLACES, "day"), SERVED)
+REVERSED_IN = Spread(PLACES, ("deliveries_reversed",))
+DISPATCHED_TO = Spread(PLACES, ("kits_dispatched",))
 
 
 def _launched(d: Delta, e: Any) -> None:
@@ -30,8 +36,7 @@ def _quota_set(d: Delta, e: Any) -> None:
 
 
 def _kits_dispatched(d: Delta, e: Any) -> None:
-    for dimension, member in _places(e):
-        d.add(e.campaign, dimension, member, "kits_dispatched", e.quantity)
+    d.add_spread(DISPATCHED_TO, e.campaign, _members(e), (e.quantity,))
 
 
 def _closed(d: Delta, e: Any) -> None:
@@ -46,31 +51,20 @@ def _registered(d: Delta, e: Any) -> None:
         d.label(e.campaign, "committee", e.code, name, getattr(e, name))
 
 
-def _places(e: Any) -> tuple[tuple[str, str], ...]:
-    return (
-        ("campaign", ""),
-        ("province", e.province),
-        ("region", e.region),
-        ("committee", e.committee),
-    )
-
-
-# A delivery counts households and people in its campaign, province, region, committee
-# and local day; a reversal takes them back and counts itself in the same places.
-PLACES = ("campaign", "province", "region", "committee")
-SERVED_IN = Spread((*PLACES, "day"), SERVED)
-REVERSED_IN = Spread(PLACES, ("deliveries_reversed",))
+def _members(e: Any) -> tuple[str, ...]:
+    """A committee's fact's member in each of PLACES (the campaign is one, unnamed)."""
+    return ("", e.province, e.region, e.committee)
 
 
 def _delivered(d: Delta, e: Any) -> None:
-    members = ("", e.province, e.region, e.committee, local_day_iso(e.delivered_at))
+    members = (*_members(e), local_day_iso(e.delivered_at))
     d.add_spread(SERVED_IN, e.campaign, members, (1, e.household_size))
 
 
 def _reversed(d: Delta, e: Any) -> None:
-    places = ("", e.province, e.region, e.committee)
-    d.add_spread(SERVED_IN, e.campaign, (*places, e.delivered_day), (-1, -e.household_size))
-    d.add_spread(REVERSED_IN, e.campaign, places, (1,))
+    members = _members(e)
+    d.add_spread(SERVED_IN, e.campaign, (*members, e.delivered_day), (-1, -e.household_size))
+    d.add_spread(REVERSED_IN, e.campaign, members, (1,))
 
 
 PROJECTION = dispatching(
