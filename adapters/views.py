@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -209,3 +209,19 @@ class ViewDeliveryLocator:
             self.catch_up()
             found = self.views.label(INDEX, campaign, "delivery", delivery_id, "household")
         return UUID(found) if found else None
+
+    def households_of(self, campaign: str, delivery_ids: Collection[str]) -> dict[str, UUID]:
+        """Each of ``delivery_ids`` the index knows, with its household (a few queries)."""
+        wanted = list(delivery_ids)
+        found: dict[str, UUID] = {}
+        with self.views.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = select(view_labels.c.member, view_labels.c.value).where(
+                    view_labels.c.view == INDEX,
+                    view_labels.c.scope == campaign,
+                    view_labels.c.dimension == "delivery",
+                    view_labels.c.member.in_(wanted[start : start + 500]),
+                    view_labels.c.name == "household",
+                )
+                found.update((member, UUID(value)) for member, value in conn.execute(query))
+        return found

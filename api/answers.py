@@ -38,6 +38,7 @@ def batch_answer(
             id_field: r.item_id,
             "status": r.status.value,
             "reason": r.reason,
+            "code": r.code,
             "field": r.field,
             "original": r.original,
         }

@@ -8,15 +8,17 @@ class DomainError(Exception):
 
     ``field`` names the input at fault (dotted, e.g. ``items.3.household``) so the
     API can answer with a precise 4xx; ``reason`` is a short sentence for people.
-    Neither ever carries personal data.
+    Neither ever carries personal data. ``code`` is a stable name for the reason that
+    clients may act on (e.g. ``delivery_id_reused``).
     """
 
     status = 422
 
-    def __init__(self, reason: str, field: str | None = None) -> None:
+    def __init__(self, reason: str, field: str | None = None, code: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.field = field
+        self.code = code
 
 
 class NotFoundError(DomainError):

@@ -13,6 +13,7 @@ import re
 from uuid import UUID
 
 from domain.errors import DomainError
+from domain.spelling import canonical_identifier, legacy_spelling
 
 TADAMON_NAMESPACE = UUID("8f6a2c1e-7d3b-5e4a-9c0f-2b1d6e8a4f73")
 
@@ -52,8 +53,20 @@ class IdentityHasher:
         return "IdentityHasher(secret=***)"
 
     def digest(self, identifier: str) -> str:
-        normalised = "".join(identifier.split()).upper()
-        return hmac.digest(self._secret, normalised.encode(), "sha256").hex()
+        """The key of a number, whichever way it was typed (see ``domain.spelling``)."""
+        return self._hash(canonical_identifier(identifier))
+
+    def legacy_digest(self, identifier: str) -> str | None:
+        """The key this number had before spellings were unified, when it differs.
+
+        Events keep the key they were recorded with; a number typed as it was then
+        (``EA-000030``) must still find the household recorded under that key.
+        """
+        old = legacy_spelling(identifier)
+        return None if old == canonical_identifier(identifier) else self._hash(old)
+
+    def _hash(self, spelling: str) -> str:
+        return hmac.digest(self._secret, spelling.encode(), "sha256").hex()
 
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")

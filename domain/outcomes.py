@@ -39,6 +39,7 @@ class ItemResult:
     reason: str | None = None
     field: str | None = None
     original: dict[str, Any] | None = None
+    code: str | None = None  # a stable reason code, e.g. delivery_id_reused
 
     @property
     def delivery_id(self) -> str:

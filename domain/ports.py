@@ -21,6 +21,10 @@ class DeliveryLocator(Protocol):
         """The household stream a client's delivery id was recorded on, if any."""
         ...
 
+    def households_of(self, campaign: str, delivery_ids: Collection[str]) -> dict[str, UUID]:
+        """The same for many ids at once; ids never recorded are absent."""
+        ...
+
 
 class ContactSealer(Protocol):
     def seal(self, items: Sequence[tuple[str, str, Mapping[str, str]]]) -> list[dict[str, str]]:

@@ -90,9 +90,15 @@ def describe(item: Positioned) -> dict[str, Any]:
     }
 
 
+# The ledger's own bookkeeping, saved beside the facts it guards (a delivery id's
+# claim beside its delivery): nothing happened in the field that the feed should show.
+BOOKKEEPING = frozenset({"DeliveryKey.Claimed", "DeliveryKeying.Started"})
+
+
 def latest(source: EventSource, limit: int) -> list[dict[str, Any]]:
-    """The last ``limit`` events, newest first."""
+    """The last ``limit`` events, newest first (every delivery's claim read and skipped)."""
     limit = max(1, min(limit, MAX_LIMIT))
     head = source.head()
-    events = source.read(max(0, head - limit), limit)
-    return [describe(item) for item in reversed(events)]
+    events = source.read(max(0, head - 2 * limit), 2 * limit)
+    shown = [e for e in events if type(e.event).__qualname__ not in BOOKKEEPING]
+    return [describe(item) for item in reversed(shown[-limit:])]

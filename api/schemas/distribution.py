@@ -104,6 +104,9 @@ class DeliveryResultPublic(BaseModel):
     delivery_id: str
     status: str = Field(description="recorded, duplicate or rejected")
     reason: str | None = None
+    code: str | None = Field(
+        None, description="a stable reason code a client may act on, e.g. delivery_id_reused"
+    )
     field: str | None = None
     original: dict[str, Any] | None = None
 

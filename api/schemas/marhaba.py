@@ -122,6 +122,9 @@ class MovementResultPublic(BaseModel):
     reference: str
     status: str = Field(description="recorded, duplicate or rejected")
     reason: str | None = None
+    code: str | None = Field(
+        None, description="a stable reason code a client may act on, e.g. delivery_id_reused"
+    )
     field: str | None = None
     original: dict[str, Any] | None = None
 

@@ -19,7 +19,9 @@ from domain.clock import check_aware
 from domain.distribution.campaign import Campaign
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
-from domain.distribution.household import Household, NewDelivery
+from domain.distribution.delivery_facts import NewDelivery
+from domain.distribution.delivery_key import DELIVERY_ID_REUSED, DeliveryKey
+from domain.distribution.household import Household
 from domain.errors import DomainError
 from domain.outcomes import ItemResult, ItemStatus
 
@@ -35,8 +37,11 @@ class BatchDecision:
         committee_of: Callable[[str], Committee | None],
         now: datetime,
         recorded_by: str,
+        taken: Callable[[str, UUID], bool] = lambda _id, _household: False,
     ) -> None:
+        """``taken(delivery_id, household)``: the store holds that id for another household."""
         self.campaign = campaign
+        self.taken = taken
         self.known = known
         self.committee_of = committee_of
         self.now = now
@@ -45,6 +50,7 @@ class BatchDecision:
         self.handed_out: dict[str, int] = {}
         self.committees: dict[str, Committee] = {}
         self.delivery_ids: dict[str, UUID] = {}
+        self.claims: list[DomainEvent] = []
         # One recording time for the whole batch, which is saved in one transaction.
         self.recorded_at = Household.KitDelivered.create_timestamp()  # type: ignore[attr-defined]
 
@@ -66,6 +72,7 @@ class BatchDecision:
                 ItemStatus.REJECTED,
                 error.reason,
                 f"items.{index}.{error.field or 'item'}",
+                code=error.code,
             )
 
     def _decide(
@@ -77,8 +84,8 @@ class BatchDecision:
         contact: dict[str, str] | None,
     ) -> ItemResult:
         household = self.pending.get(hid) or self.known.get(hid)
-        if household is not None and household.delivery_id == item.delivery_id:
-            return self._duplicate(index, item, household)
+        if household is not None and household.recorded(item.delivery_id):
+            return self._resent(index, item, household)
         self._check_delivery_id_unused(item.delivery_id, hid)
         if household is not None and household.served:
             raise DomainError(
@@ -91,24 +98,29 @@ class BatchDecision:
         self._deliver(item, key, hid, household, committee, contact, delivered_at)
         return ItemResult(index, item.delivery_id, ItemStatus.RECORDED)
 
-    def _duplicate(
+    def _resent(
         self, index: int, item: RecordDelivery, household: Household | NewDelivery
     ) -> ItemResult:
-        original = {
-            "delivery_id": household.delivery_id,
-            "committee": household.committee,
-            "delivered_at": household.delivered_at.isoformat(),
-            "reversed": household.reversed,
-        }
+        """The same delivery again counts once; its id with other facts is refused."""
+        facts = household.facts_of(item.delivery_id)
+        if not facts.same(item.committee, item.household_size, item.delivered_at):
+            raise DomainError(
+                "this delivery_id was already used for a delivery with other details "
+                "(committee, household size or time)",
+                "delivery_id",
+                DELIVERY_ID_REUSED,
+            )
+        original = household.original(item.delivery_id)
         return ItemResult(
             index, item.delivery_id, ItemStatus.DUPLICATE, "already recorded", None, original
         )
 
     def _check_delivery_id_unused(self, delivery_id: str, hid: UUID) -> None:
-        if self.delivery_ids.setdefault(delivery_id, hid) != hid:
+        if self.delivery_ids.setdefault(delivery_id, hid) != hid or self.taken(delivery_id, hid):
             raise DomainError(
-                "this delivery_id is already used in this batch for another household",
+                "this delivery_id was already used for another household",
                 "delivery_id",
+                DELIVERY_ID_REUSED,
             )
 
     def _committee(self, code: str) -> Committee:
@@ -172,6 +184,9 @@ class BatchDecision:
                 **details,
             )
         self.handed_out[committee.code] = self.handed_out.get(committee.code, 0) + 1
+        slug = self.campaign.slug
+        claim = DeliveryKey.create_id(slug, item.delivery_id)
+        self.claims.append(DeliveryKey.claim(claim, slug, item.delivery_id, hid, self.recorded_at))
 
     def changed_aggregates(self) -> list[Committee | Household | DomainEvent]:
         """Committees first (one event per batch each), then the households' events."""
@@ -181,6 +196,7 @@ class BatchDecision:
         changed: list[Committee | Household | DomainEvent] = [
             c for c in self.committees.values() if c.code in self.handed_out
         ]
+        changed.extend(self.claims)
         for pending in self.pending.values():
             changed.append(pending.event if isinstance(pending, NewDelivery) else pending)
         return changed

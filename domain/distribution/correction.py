@@ -18,6 +18,7 @@ from domain.distribution.batch import BatchDecision
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
 from domain.distribution.household import Household
+from domain.distribution.streams import batch_streams
 from domain.outcomes import CorrectionOutcome, ItemStatus
 
 if TYPE_CHECKING:
@@ -34,15 +35,20 @@ class DeliveryCorrection:
         self.reason = reason
         self.actor = actor
 
-    def run(self, item: RecordDelivery, key: str, old_hid: UUID | None) -> CorrectionOutcome:
+    def run(
+        self, item: RecordDelivery, key: str, legacy: str | None, old_hid: UUID | None
+    ) -> CorrectionOutcome:
+        """``legacy``: the key the new household's number had under the old spelling."""
         service = self.service
         campaign = service.campaign(self.slug)
-        hid = Household.create_id(self.slug, key)
-        wanted = {hid} if old_hid is None else {hid, old_hid}
+        old_spelling = {0: legacy} if legacy else {}
+        found = batch_streams(
+            self.slug, [item], [key], old_spelling, service.streams, service.locator
+        )
+        hid = found.ids[0]
+        wanted = {hid} & found.existing | ({old_hid} if old_hid is not None else set())
         repository = service.ledger.repository
-        known: dict[UUID, Household] = {
-            i: repository.get(i) for i in service.streams.existing(wanted)
-        }
+        known: dict[UUID, Household] = {i: repository.get(i) for i in wanted}
         committees: dict[str, Committee] = {}
         old = known.get(old_hid) if old_hid is not None else None
         reversed_original = old is not None and self._reverse(old, item, committees)
@@ -52,8 +58,9 @@ class DeliveryCorrection:
             lambda code: committees.get(code) or service._maybe_committee(self.slug, code),
             service.clock(),
             self.actor.name,
+            found.taken,
         )
-        result = decision.decide(0, item, key, hid)
+        result = decision.decide(0, item, found.keys[0], hid)
         if result.status is not ItemStatus.RECORDED:
             return CorrectionOutcome(result, 0, False)
         changed = _unique([*decision.changed_aggregates(), *committees.values(), old])

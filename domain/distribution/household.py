@@ -7,15 +7,15 @@ even between two API workers racing on the same household.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, DomainEvent, event
+from eventsourcing.domain import Aggregate, event
 from eventsourcing.utils import get_topic
 
 from domain.clock import local_day
+from domain.distribution.delivery_facts import DeliveryFacts, NewDelivery
 from domain.errors import ConflictError
 from domain.ids import stream_id
 
@@ -43,6 +43,7 @@ class Household(Aggregate):
         contact: dict[str, str] | None = None,
     ) -> None:
         self.campaign = campaign
+        self.deliveries: dict[str, DeliveryFacts] = {}
         self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
         self.contact = contact
 
@@ -62,10 +63,22 @@ class Household(Aggregate):
         self.household_size = household_size
         self.delivered_at = delivered_at
         self.reversed = False
+        self.deliveries[delivery_id] = DeliveryFacts(committee, household_size, delivered_at)
 
     @property
     def served(self) -> bool:
         return not self.reversed
+
+    def recorded(self, delivery_id: str) -> bool:
+        """Whether this delivery id was ever recorded on this household."""
+        return delivery_id in self.deliveries
+
+    def facts_of(self, delivery_id: str) -> DeliveryFacts:
+        return self.deliveries[delivery_id]
+
+    def original(self, delivery_id: str) -> dict[str, Any]:
+        """What a resend is told of the delivery it repeats, superseded or not."""
+        return self.deliveries[delivery_id].answer(delivery_id, self.delivery_id)
 
     @classmethod
     def first_delivery(
@@ -157,13 +170,14 @@ class Household(Aggregate):
         self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
         self.contact = contact
 
-    def reverse(self, delivery_id: str, reason: str, reversed_by: str) -> None:
+    def reverse(self, delivery_id: str, reason: str, reversed_by: str) -> bool:
+        """Reverse the standing delivery; False when ``delivery_id`` is already reversed."""
+        if self.recorded(delivery_id) and self.deliveries[delivery_id].reversed:
+            return False
         if delivery_id != self.delivery_id:
             raise ConflictError(
                 f"delivery '{delivery_id}' was superseded by '{self.delivery_id}'", "delivery_id"
             )
-        if self.reversed:
-            raise ConflictError(f"delivery '{delivery_id}' is already reversed", "delivery_id")
         self._delivery_reversed(
             campaign=self.campaign,
             delivery_id=delivery_id,
@@ -175,6 +189,7 @@ class Household(Aggregate):
             reason=reason,
             reversed_by=reversed_by,
         )
+        return True
 
     @event("DeliveryReversed")
     def _delivery_reversed(
@@ -191,28 +206,7 @@ class Household(Aggregate):
         reversed_by: str,
     ) -> None:
         self.reversed = True
+        self.deliveries[delivery_id] = self.deliveries[delivery_id].reversal()
 
 
 _TOPIC = get_topic(Household)
-
-
-@dataclass(frozen=True, slots=True)
-class NewDelivery:
-    """A first delivery decided in a batch: reads like a served Household."""
-
-    event: DomainEvent
-    reversed = False
-    served = True
-
-    @property
-    def delivery_id(self) -> str:
-        return str(self.event.delivery_id)  # type: ignore[attr-defined]
-
-    @property
-    def committee(self) -> str:
-        return str(self.event.committee)  # type: ignore[attr-defined]
-
-    @property
-    def delivered_at(self) -> datetime:
-        moment: datetime = self.event.delivered_at  # type: ignore[attr-defined]
-        return moment

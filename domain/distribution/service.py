@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
 
 from domain.actors import Actor, Role
 from domain.clock import utc_now
@@ -14,8 +17,10 @@ from domain.distribution.commands import (
 )
 from domain.distribution.committee import Committee
 from domain.distribution.correction import DeliveryCorrection
+from domain.distribution.delivery_key import DeliveryKey
 from domain.distribution.household import Household
 from domain.distribution.setup import CampaignSetup
+from domain.distribution.streams import batch_streams
 from domain.errors import DomainError, NotFoundError
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger, retrying
@@ -53,8 +58,12 @@ class DistributionService(CampaignSetup):
         for index, item in enumerate(items):
             actor.check_scope(Role.COMMITTEE, item.committee, f"items.{index}.committee")
         keys = [self.hasher.digest(item.household) for item in items]
+        old_keys = (self.hasher.legacy_digest(item.household) for item in items)
+        legacy = {i: old for i, old in enumerate(old_keys) if old}
         contacts = self._sealed_contacts(slug, items, keys)
-        return retrying(lambda: self._record_batch(slug, items, keys, actor, mode, contacts))
+        return retrying(
+            lambda: self._record_batch(slug, items, keys, legacy, actor, mode, contacts)
+        )
 
     def _sealed_contacts(
         self, slug: str, items: Sequence[RecordDelivery], keys: list[str]
@@ -77,14 +86,15 @@ class DistributionService(CampaignSetup):
         slug: str,
         items: Sequence[RecordDelivery],
         keys: list[str],
+        legacy: dict[int, str],
         actor: Actor,
         mode: BatchMode,
         contacts: dict[int, dict[str, str]],
     ) -> BatchOutcome:
         campaign = self.campaign(slug, to_change=False)
-        ids = [Household.create_id(slug, key) for key in keys]
+        found = batch_streams(slug, items, keys, legacy, self.streams, self.locator)
         known: dict[Any, Household] = {
-            hid: self.ledger.repository.get(hid) for hid in self.streams.existing(set(ids))
+            hid: self.ledger.repository.get(hid) for hid in set(found.ids) & found.existing
         }
         decision = BatchDecision(
             campaign,
@@ -92,9 +102,10 @@ class DistributionService(CampaignSetup):
             lambda code: self._maybe_committee(slug, code),
             self.clock(),
             actor.name,
+            found.taken,
         )
         results = [
-            decision.decide(i, item, keys[i], ids[i], contacts.get(i))
+            decision.decide(i, item, found.keys[i], found.ids[i], contacts.get(i))
             for i, item in enumerate(items)
         ]
         if not mode.saves(results):
@@ -110,14 +121,15 @@ class DistributionService(CampaignSetup):
     def reverse_delivery(self, slug: str, delivery_id: str, reason: str, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN, Role.COMMITTEE)
         self.campaign(slug)
-        hid = self.locator.household_of(slug, delivery_id)
+        hid = self.household_of(slug, delivery_id)
         if hid is None:
             raise NotFoundError(f"no delivery '{delivery_id}' in campaign '{slug}'", "delivery_id")
 
         def reverse() -> Outcome:
             household: Household = self.ledger.repository.get(hid)
             actor.check_scope(Role.COMMITTEE, household.committee, "delivery_id")
-            household.reverse(delivery_id, reason, actor.name)
+            if not household.reverse(delivery_id, reason, actor.name):
+                return Outcome(False, 0)  # a resent reversal: already done
             committee = self.committee(slug, household.committee)
             committee.take_back(delivery_id)
             return Outcome(True, self._save(household, committee))
@@ -136,15 +148,16 @@ class DistributionService(CampaignSetup):
         actor.check_scope(Role.COMMITTEE, item.committee, "committee")
         self.campaign(slug)
         key = self.hasher.digest(item.household)
-        old = self.locator.household_of(slug, replaced)
+        legacy = self.hasher.legacy_digest(item.household)
+        old = self.household_of(slug, replaced)
         correction = DeliveryCorrection(self, slug, replaced, reason, actor)
-        return retrying(lambda: correction.run(item, key, old))
+        return retrying(lambda: correction.run(item, key, legacy, old))
 
     def delivery(self, slug: str, delivery_id: str, actor: Actor) -> Household:
         """The household a delivery was recorded on, for the roles that may read it."""
         actor.check_role(Role.ADMIN, Role.AUDITOR)
         self.campaign(slug)
-        hid = self.locator.household_of(slug, delivery_id)
+        hid = self.household_of(slug, delivery_id)
         if hid is None:
             raise NotFoundError(f"no delivery '{delivery_id}' in campaign '{slug}'", "delivery_id")
         household: Household = self.ledger.repository.get(hid)
@@ -154,6 +167,19 @@ class DistributionService(CampaignSetup):
                 "delivery_id",
             )
         return household
+
+    def household_of(self, slug: str, delivery_id: str) -> UUID | None:
+        """The household a delivery id belongs to, from the id's own stream.
+
+        Ids recorded before they had a stream are found in the delivery index.
+        """
+        try:
+            claim: DeliveryKey = self.ledger.repository.get(
+                DeliveryKey.create_id(slug, delivery_id)
+            )
+        except AggregateNotFoundError:
+            return self.locator.household_of(slug, delivery_id)
+        return claim.household
 
 
 def delivery_record(slug: str, delivery_id: str) -> str:

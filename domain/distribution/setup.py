@@ -11,6 +11,7 @@ from domain.actors import Actor, Role
 from domain.distribution.campaign import Campaign
 from domain.distribution.commands import DispatchKits, LaunchCampaign, RegisterCommittee
 from domain.distribution.committee import Committee
+from domain.distribution.delivery_key import DeliveryKeying
 from domain.errors import ConflictError, NotFoundError
 from domain.geography import check_province
 from domain.ids import check_code
@@ -68,7 +69,8 @@ class CampaignSetup:
             launched_by=actor.name,
         )
         try:
-            return Outcome(True, self._save(campaign))
+            # Launched with delivery-id streams from its first delivery (delivery_key.py).
+            return Outcome(True, self._save(campaign, DeliveryKeying(campaign=command.slug)))
         except IntegrityError:
             existing = self.campaign(command.slug)
             if (

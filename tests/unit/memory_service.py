@@ -42,11 +42,14 @@ class FoldingLocator:
         self.ledger = ledger
 
     def household_of(self, campaign: str, delivery_id: str) -> UUID | None:
+        return self.households_of(campaign, [delivery_id]).get(delivery_id)
+
+    def households_of(self, campaign: str, delivery_ids: Collection[str]) -> dict[str, UUID]:
         delta = Delta()
         for n in self.ledger.recorder.select_notifications(start=1, limit=100_000):
             delta = delivery_index.fold(delta, self.ledger.mapper.to_domain_event(n))
-        found = delta.labels.get((campaign, "delivery", delivery_id, "household"))
-        return UUID(found) if found else None
+        labels = {d: delta.labels.get((campaign, "delivery", d, "household")) for d in delivery_ids}
+        return {d: UUID(found) for d, found in labels.items() if found}
 
 
 @pytest.fixture(name="service")

@@ -43,7 +43,13 @@ def test_all_or_nothing_saves_only_a_clean_batch(service: DistributionService) -
         C, [item(n) for n in range(2)], ADMIN, BatchMode.ALL_OR_NOTHING
     )
     assert done.committed and done.position > 0
-    assert events(service)[len(before) :] == ["KitsHandedOut", "KitDelivered", "KitDelivered"]
+    assert events(service)[len(before) :] == [
+        "KitsHandedOut",
+        "Claimed",
+        "Claimed",
+        "KitDelivered",
+        "KitDelivered",
+    ]
 
 
 def test_correction_reverses_and_records_in_one_save(service: DistributionService) -> None:
@@ -54,7 +60,7 @@ def test_correction_reverses_and_records_in_one_save(service: DistributionServic
     outcome = service.correct_delivery(C, "d1", fixed, "typo in the card number", ADMIN)
     assert outcome.result.status is ItemStatus.RECORDED and outcome.reversed_original
     assert sorted(events(service)[before:]) == sorted(
-        ["DeliveryReversed", "KitReturned", "KitsHandedOut", "KitDelivered"]
+        ["DeliveryReversed", "KitReturned", "KitsHandedOut", "Claimed", "KitDelivered"]
     )
     # the old household may be served again; the new one may not
     assert service.record_deliveries(C, [item(2, household="WRONG1")], ADMIN).items[0].status is (
@@ -70,9 +76,10 @@ def test_correcting_the_same_household_keeps_one_kit(service: DistributionServic
     fixed = RecordDelivery("d1-fix", "anfa", "SAME1", 7, WHEN)
     outcome = service.correct_delivery(C, "d1", fixed, "size was wrong", ADMIN)
     assert outcome.result.status is ItemStatus.RECORDED and outcome.reversed_original
-    assert events(service)[-4:] == [
+    assert events(service)[-5:] == [
         "KitReturned",
         "KitsHandedOut",
+        "Claimed",
         "DeliveryReversed",
         "KitDeliveredAfterReversal",
     ]

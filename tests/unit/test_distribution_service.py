@@ -13,7 +13,7 @@ from domain.distribution.commands import (
 )
 from domain.distribution.service import DistributionService
 from domain.errors import ConflictError, NotFoundError
-from domain.outcomes import ItemStatus
+from domain.outcomes import ItemStatus, Outcome
 from tests.unit.memory_service import (
     ADMIN,
     WHEN,
@@ -79,9 +79,8 @@ def test_reversal_once_then_redelivery_with_a_new_id(service) -> None:
     stock(service, "anfa", 1)
     statuses(service, item(1, household="H"))
     assert statuses(service, item(2, household="Z")) == ["rejected"]  # stock used up
-    service.reverse_delivery(C, "d1", "not handed over", ADMIN)
-    with pytest.raises(ConflictError):
-        service.reverse_delivery(C, "d1", "again", ADMIN)
+    assert service.reverse_delivery(C, "d1", "not handed over", ADMIN).created
+    assert service.reverse_delivery(C, "d1", "again", ADMIN) == Outcome(False, 0)  # a resend
     assert statuses(service, item(3, household="H")) == ["recorded"]  # kit came back
     with pytest.raises(NotFoundError):
         service.reverse_delivery(C, "nope", "x", ADMIN)
