@@ -38,10 +38,13 @@ class BatchDecision:
         now: datetime,
         recorded_by: str,
         taken: Callable[[str, UUID], bool] = lambda _id, _household: False,
+        superseded_by: Callable[[str], str | None] = lambda _id: None,
     ) -> None:
-        """``taken(delivery_id, household)``: the store holds that id for another household."""
+        """``taken(delivery_id, household)``: the store holds that id for another household;
+        ``superseded_by(delivery_id)``: the edit that replaced it before it arrived."""
         self.campaign = campaign
         self.taken = taken
+        self.superseded_by = superseded_by
         self.known = known
         self.committee_of = committee_of
         self.now = now
@@ -86,6 +89,8 @@ class BatchDecision:
         household = self.pending.get(hid) or self.known.get(hid)
         if household is not None and household.recorded(item.delivery_id):
             return self._resent(index, item, household)
+        if self.taken(item.delivery_id, hid) and (edit := self.superseded_by(item.delivery_id)):
+            return _arrived_after_its_edit(index, item.delivery_id, edit)
         self._check_delivery_id_unused(item.delivery_id, hid)
         if household is not None and household.served:
             raise DomainError(
@@ -200,6 +205,14 @@ class BatchDecision:
         for pending in self.pending.values():
             changed.append(pending.event if isinstance(pending, NewDelivery) else pending)
         return changed
+
+
+def _arrived_after_its_edit(index: int, delivery_id: str, edit: str) -> ItemResult:
+    """A form's original that comes in after its edit: answered, never recorded (Kobo retries)."""
+    original = {"delivery_id": delivery_id, "recorded": False, "superseded_by": edit}
+    return ItemResult(
+        index, delivery_id, ItemStatus.DUPLICATE, "already replaced by an edit", None, original
+    )
 
 
 def check_household_size(size: int) -> None:

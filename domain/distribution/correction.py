@@ -17,6 +17,7 @@ from domain.actors import Actor, Role
 from domain.distribution.batch import BatchDecision
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
+from domain.distribution.delivery_key import DeliveryKey
 from domain.distribution.household import Household
 from domain.distribution.streams import batch_streams
 from domain.outcomes import CorrectionOutcome, ItemStatus
@@ -43,7 +44,13 @@ class DeliveryCorrection:
         campaign = service.campaign(self.slug)
         old_spelling = {0: legacy} if legacy else {}
         found = batch_streams(
-            self.slug, [item], [key], old_spelling, service.streams, service.locator
+            self.slug,
+            [item],
+            [key],
+            old_spelling,
+            service.streams,
+            service.locator,
+            service.ledger.repository.get,
         )
         hid = found.ids[0]
         wanted = {hid} & found.existing | ({old_hid} if old_hid is not None else set())
@@ -59,12 +66,21 @@ class DeliveryCorrection:
             service.clock(),
             self.actor.name,
             found.taken,
+            found.superseded_by,
         )
         result = decision.decide(0, item, found.keys[0], hid)
         if result.status is not ItemStatus.RECORDED:
             return CorrectionOutcome(result, 0, False)
-        changed = _unique([*decision.changed_aggregates(), *committees.values(), old])
+        # The replaced id never arrived: claim it now, so that when it does, it is answered.
+        early = [] if old_hid is not None else [self._retire(hid, item, decision)]
+        changed = _unique([*decision.changed_aggregates(), *early, *committees.values(), old])
         return CorrectionOutcome(result, service._save(*changed), reversed_original)
+
+    def _retire(self, hid: UUID, item: RecordDelivery, decision: BatchDecision) -> Any:
+        stream = DeliveryKey.create_id(self.slug, self.replaced)
+        return DeliveryKey.claim(
+            stream, self.slug, self.replaced, hid, decision.recorded_at, item.delivery_id
+        )
 
     def _reverse(
         self, old: Household, item: RecordDelivery, committees: dict[str, Committee]

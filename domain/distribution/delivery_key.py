@@ -31,15 +31,27 @@ class DeliveryKey(Aggregate):
     def create_id(campaign: str, delivery_id: str, **_: Any) -> UUID:
         return stream_id("delivery-id", campaign, delivery_id)
 
+    # No bare "*": eventsourcing 9.5 makes every keyword-only argument required, and
+    # ``superseded_by`` must default for the claims saved without it (all but a few).
     @event("Claimed")
-    def __init__(self, *, campaign: str, delivery_id: str, household: str) -> None:
+    def __init__(
+        self, campaign: str, delivery_id: str, household: str, superseded_by: str | None = None
+    ) -> None:
+        """``superseded_by``: the id was replaced by an edit before it ever arrived."""
         self.campaign = campaign
         self.delivery_id = delivery_id
         self.household = UUID(household)
+        self.superseded_by = superseded_by
 
     @classmethod
     def claim(
-        cls, stream: UUID, campaign: str, delivery_id: str, household: UUID, timestamp: datetime
+        cls,
+        stream: UUID,
+        campaign: str,
+        delivery_id: str,
+        household: UUID,
+        timestamp: datetime,
+        superseded_by: str | None = None,
     ) -> DomainEvent:
         """The claim's event, built as the library rebuilds a stored one (the ingest path)."""
         created: Any = getattr(cls, "Claimed")  # noqa: B009 - made by @event
@@ -53,6 +65,8 @@ class DeliveryKey(Aggregate):
             "delivery_id": delivery_id,
             "household": household.hex,
         }
+        if superseded_by is not None:
+            state["superseded_by"] = superseded_by
         object.__setattr__(claimed, "__dict__", state)
         return claimed  # type: ignore[no-any-return]
 

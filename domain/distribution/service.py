@@ -92,7 +92,9 @@ class DistributionService(CampaignSetup):
         contacts: dict[int, dict[str, str]],
     ) -> BatchOutcome:
         campaign = self.campaign(slug, to_change=False)
-        found = batch_streams(slug, items, keys, legacy, self.streams, self.locator)
+        found = batch_streams(
+            slug, items, keys, legacy, self.streams, self.locator, self.ledger.repository.get
+        )
         known: dict[Any, Household] = {
             hid: self.ledger.repository.get(hid) for hid in set(found.ids) & found.existing
         }
@@ -103,6 +105,7 @@ class DistributionService(CampaignSetup):
             self.clock(),
             actor.name,
             found.taken,
+            found.superseded_by,
         )
         results = [
             decision.decide(i, item, found.keys[i], found.ids[i], contacts.get(i))

@@ -8,7 +8,7 @@ numbers recorded under their old spelling (``IdentityHasher.legacy_digest``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -24,10 +24,18 @@ class BatchStreams:
     ids: list[UUID]
     existing: set[UUID]
     claimed: dict[str, UUID | None] = field(default_factory=dict)
+    load: Callable[[UUID], DeliveryKey] | None = None
+    slug: str = ""
 
     def taken(self, delivery_id: str, household: UUID) -> bool:
         """Whether ``delivery_id`` already names a delivery to another household."""
         return delivery_id in self.claimed and self.claimed[delivery_id] != household
+
+    def superseded_by(self, delivery_id: str) -> str | None:
+        """The edit that replaced ``delivery_id`` before it arrived (only then is it loaded)."""
+        if self.load is None or self.claimed.get(delivery_id, UUID(int=0)) is not None:
+            return None
+        return self.load(DeliveryKey.create_id(self.slug, delivery_id)).superseded_by
 
 
 def batch_streams(
@@ -37,6 +45,7 @@ def batch_streams(
     legacy: Mapping[int, str],
     streams: StreamIndex,
     locator: DeliveryLocator,
+    load: Callable[[UUID], DeliveryKey] | None = None,
 ) -> BatchStreams:
     """``legacy`` holds, per item index, the key its number had under the old spelling."""
     keys = list(keys)
@@ -54,4 +63,4 @@ def batch_streams(
     if keyed not in existing:
         unclaimed = {item.delivery_id for item in items} - claimed.keys()
         claimed.update(locator.households_of(slug, unclaimed))
-    return BatchStreams(keys, ids, existing, claimed)
+    return BatchStreams(keys, ids, existing, claimed, load, slug)
