@@ -14,7 +14,7 @@ from uuid import UUID
 from domain.clock import check_past
 from domain.errors import DomainError
 from domain.marhaba.commands import RecordMovement, SiteMovement
-from domain.marhaba.movement import MAX_TRAVELLERS, Movement
+from domain.marhaba.movement import MAX_TRAVELLERS, REFERENCE_REUSED, Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
 from domain.marhaba.vocabulary import Direction, Mode, check_count, choose
@@ -47,11 +47,23 @@ class MovementBatch:
                 ItemStatus.REJECTED,
                 error.reason,
                 f"items.{index}.{error.field or 'item'}",
+                code=error.code,
             )
 
     def _decide(self, index: int, item: RecordMovement, mid: UUID) -> ItemResult:
         original = self.pending.get(mid) or self.known.get(mid)
+        direction = choose(Direction, item.direction, "direction")
+        mode = choose(Mode, item.mode, "mode")
         if original is not None:
+            if not original.same_record(
+                direction.value, mode.value, item.travellers, item.moved_at
+            ):
+                raise DomainError(
+                    "this reference was already used for a movement with other details "
+                    "(direction, mode, travellers or time)",
+                    "reference",
+                    REFERENCE_REUSED,
+                )
             return ItemResult(
                 index,
                 item.reference,
@@ -60,8 +72,6 @@ class MovementBatch:
                 None,
                 original.summary(),
             )
-        direction = choose(Direction, item.direction, "direction")
-        mode = choose(Mode, item.mode, "mode")
         check_count(item.travellers, "travellers", MAX_TRAVELLERS)
         moment = self._check_time(item.moved_at)
         self.pending[mid] = Movement(

@@ -18,6 +18,7 @@ from domain.errors import ConflictError, DomainError
 from domain.ids import stream_id
 from domain.marhaba.vocabulary import check_count
 
+REFERENCE_REUSED = "reference_reused"
 MAX_TRAVELLERS = 20_000  # one record may be a whole group, like the 7,100 workers of 2020
 
 
@@ -48,6 +49,11 @@ class Movement(Aggregate):
         self.travellers = travellers
         self.moved_at = moved_at
         self.adjustments: dict[str, int] = {}
+
+    def same_record(self, direction: str, mode: str, travellers: int, moved_at: datetime) -> bool:
+        """Whether a resend repeats this movement as first recorded (adjustments aside)."""
+        mine = (self.direction, self.mode, self.recorded_travellers, self.moved_at)
+        return mine == (direction, mode, travellers, moved_at)
 
     def summary(self) -> dict[str, Any]:
         """What a duplicate answer shows of the original record."""

@@ -114,10 +114,16 @@ def test_resent_movements_count_once_and_name_the_original(
     genoa = live_server.token(Role.SITE, "port-genoa")
     batch = {"items": [movement(1), movement(2)]}
     first = http.post(f"{GENOA}/movements", json=batch, headers=genoa).json()
-    resend = {"items": [movement(1, travellers=999), movement(2), movement(3)]}
+    resend = {"items": [movement(1), movement(2), movement(3), movement(1, travellers=999)]}
     second = http.post(f"{GENOA}/movements?wait=true", json=resend, headers=genoa).json()
     assert first["recorded"] == 2
-    assert (second["recorded"], second["duplicate"]) == (1, 2)
+    assert (second["recorded"], second["duplicate"], second["rejected"]) == (1, 2, 1)
+    reused = second["items"][3]
+    assert (reused["status"], reused["code"], reused["field"]) == (
+        "rejected",
+        "reference_reused",
+        "items.3.reference",
+    )
     original = second["items"][0]["original"]
     assert (original["travellers"], original["direction"]) == (101, "arrival")
     assert original["moved_at"] == "2020-07-20T06:00:00+00:00"

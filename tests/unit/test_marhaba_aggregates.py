@@ -196,16 +196,23 @@ def a_batch(known: dict[UUID, Movement] | None = None, **site_changes: object) -
 
 def test_batch_counts_a_movement_repeated_inside_it_once() -> None:
     batch = a_batch()
-    first, again = decide(batch, movement(1), movement(1, travellers=99))
+    first, again, other = decide(batch, movement(1), movement(1), movement(1, travellers=99))
     assert (first.status, again.status) == (ItemStatus.RECORDED, ItemStatus.DUPLICATE)
     assert again.original is not None and again.original["travellers"] == 100
+    # The same reference with other facts is not a resend: it is refused, with a code.
+    assert (other.status, other.code, other.field) == (
+        ItemStatus.REJECTED,
+        "reference_reused",
+        "items.2.reference",
+    )
     assert len(batch.changed_aggregates()) == 1
 
 
 def test_batch_names_the_stored_original_of_a_duplicate() -> None:
     stored = recorded(42)
     batch = a_batch({stored.id: stored})
-    (result,) = decide(batch, movement(1, travellers=7))
+    (result, other) = decide(batch, movement(1, travellers=42), movement(1, travellers=7))
+    assert (other.status, other.code) == (ItemStatus.REJECTED, "reference_reused")
     assert result.status is ItemStatus.DUPLICATE
     assert result.original == stored.summary()
     assert result.original["moved_at"] == moment(16).isoformat()
@@ -233,7 +240,7 @@ def test_batch_rejects_recording_at_a_closed_site_or_operation() -> None:
     batch.site.close(BY, "end")
     stored = recorded()
     batch.known = {stored.id: stored}
-    duplicate, fresh = decide(batch, movement(1), movement(2))
+    duplicate, fresh = decide(batch, movement(1, travellers=10), movement(2))
     assert duplicate.status is ItemStatus.DUPLICATE
     assert (fresh.status, fresh.field) == (ItemStatus.REJECTED, "items.1.site")
     other = a_batch()
