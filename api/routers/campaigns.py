@@ -181,7 +181,10 @@ def reverse_delivery(
     visibility: VisibilityDep,
     response: Response,
 ) -> CommandPublic:
-    """Reverse a recorded delivery, saying why; the kit returns to the committee's stock."""
+    """Reverse a recorded delivery, saying why; the kit returns to the committee's stock.
+
+    A resent reversal (the delivery is already reversed) is 200 ``unchanged``.
+    """
     outcome = container.distribution.reverse_delivery(campaign, delivery_id, body.reason, actor)
     return command_answer(outcome, visibility, response)
 

@@ -139,7 +139,7 @@ def close_case(
     visibility: VisibilityDep,
     response: Response,
 ) -> CommandPublic:
-    """Close a case; a case is closed once, a second closure is a conflict."""
+    """Close a case, once: the same closure resent is 200 unchanged, another is a 409."""
     outcome = container.marhaba.cases.close(
         operation, site, case, CloseCase(reason=body.reason, closed_at=body.closed_at), actor
     )

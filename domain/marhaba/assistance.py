@@ -38,6 +38,8 @@ class AssistanceService:
         actor.check_role(Role.ADMIN, Role.SITE)
         actor.check_scope(Role.SITE, site, "site")
         key = self.hasher.digest(command.traveller) if command.traveller else None
+        # A case opened before spellings were unified holds its number's old key.
+        old_key = self.hasher.legacy_digest(command.traveller) if command.traveller else None
         category = choose(Category, command.category, "category").value
         check_count(command.people, "people", MAX_PEOPLE)
         opened_at = check_past(command.opened_at, self.clock(), "opened_at")
@@ -47,7 +49,10 @@ class AssistanceService:
             place = self.find.site(slug, site)
             existing = self.find.maybe_case(slug, site, command.case)
             if existing is not None:
-                if not existing.same_opening(category, command.people, opened_at, key):
+                if not any(
+                    existing.same_opening(category, command.people, opened_at, k)
+                    for k in (key, old_key or key)
+                ):
                     raise ConflictError(
                         f"case '{command.case}' is already open with other details", "case"
                     )
@@ -85,7 +90,7 @@ class AssistanceService:
         return retrying(refer)
 
     def close(self, slug: str, site: str, case: str, command: CloseCase, actor: Actor) -> Outcome:
-        """Close a case, once."""
+        """Close a case, once; the same closure resent is unchanged."""
         actor.check_role(Role.ADMIN, Role.SITE)
         actor.check_scope(Role.SITE, site, "site")
         now = self.clock()
@@ -93,6 +98,8 @@ class AssistanceService:
 
         def close() -> Outcome:
             found = self._case(slug, site, case)
+            if found.same_closure(command.reason, command.closed_at and closed_at):
+                return Outcome(False, 0)  # the same closure, resent
             found.close(command.reason, closed_at, actor.name)
             return Outcome(True, self._save(found))
 

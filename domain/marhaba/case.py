@@ -95,8 +95,15 @@ class AssistanceCase(Aggregate):
     ) -> None:
         self.referrals.append((destination, institution))
 
+    def same_closure(self, reason: str, closed_at: datetime | None) -> bool:
+        """Whether this closure is the one recorded (a resend without a time: same reason)."""
+        if not self.closed:
+            return False
+        recorded_reason, recorded_at = self.closure
+        return recorded_reason == reason.strip() and closed_at in (None, recorded_at)
+
     def close(self, reason: str, closed_at: datetime, closed_by: str) -> None:
-        """A case is closed once; closing it again is a conflict, not a no-op."""
+        """A case is closed once; another closure after it is a conflict."""
         self._check_open()
         if not reason.strip():
             raise DomainError("must not be empty", "reason")
@@ -126,3 +133,4 @@ class AssistanceCase(Aggregate):
         closed_by: str,
     ) -> None:
         self.closed = True
+        self.closure = (reason, closed_at)

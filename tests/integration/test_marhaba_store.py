@@ -182,9 +182,11 @@ def test_no_recording_at_a_closed_site_but_open_cases_can_still_close(
     with pytest.raises(ConflictError) as caught:
         service.cases.open(SLUG, "port-genoa", OpenCase("c-2", "social", 1, moment(21)), SITE)
     assert caught.value.field == "site"
-    service.cases.close(SLUG, "port-genoa", "c-1", CloseCase("treated"), SITE)
+    assert service.cases.close(SLUG, "port-genoa", "c-1", CloseCase("treated"), SITE).created
+    resent = service.cases.close(SLUG, "port-genoa", "c-1", CloseCase("treated"), SITE)
+    assert (resent.created, resent.position) == (False, 0)  # a resend changes nothing
     with pytest.raises(ConflictError) as caught:
-        service.cases.close(SLUG, "port-genoa", "c-1", CloseCase("treated"), SITE)
+        service.cases.close(SLUG, "port-genoa", "c-1", CloseCase("transferred"), SITE)
     assert caught.value.field == "case"
     with pytest.raises(ConflictError):
         service.close_site(SLUG, "port-genoa", "again", admin)
