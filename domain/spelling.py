@@ -10,6 +10,7 @@ letters in upper case. Two numbers that differ in a letter or a digit never meet
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Spaces, dashes and the dots and slashes people put between groups of digits.
@@ -47,6 +48,15 @@ def canonical_identifier(identifier: str) -> str:
         # NFKC folds full-width and compatibility forms (U+FF25 -> E, U+2460 -> 1).
         identifier = unicodedata.normalize("NFKC", identifier)
     return identifier.translate(_TABLE).upper()
+
+
+_PLAUSIBLE = re.compile(r"[A-Z0-9]{4,32}")
+SHAPE = "must be 4-32 letters and digits (spaces, '-', '.', '/' between them are ignored)"
+
+
+def is_plausible_identifier(identifier: str) -> bool:
+    """Whether the number, once spelled canonically, is 4-32 Latin letters and digits."""
+    return len(identifier) <= 64 and bool(_PLAUSIBLE.fullmatch(canonical_identifier(identifier)))
 
 
 def legacy_spelling(identifier: str) -> str:

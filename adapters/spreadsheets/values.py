@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, tzinfo
 
 from domain.clock import CASABLANCA
+from domain.spelling import SHAPE, is_plausible_identifier
 
 # Arabic-Indic (U+0660..) and Eastern Arabic-Indic (U+06F0..) digits, and the Arabic
 # decimal and thousands separators, mapped to what Python's parsers read.
@@ -132,7 +133,6 @@ def utc_moment(value: str) -> datetime:
 
 _CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
-_IDENTITY = re.compile(r"[A-Za-z0-9 -]{4,32}")
 
 
 def client_id(value: str) -> str:
@@ -154,8 +154,8 @@ def code(value: str) -> str:
 def identity_number(value: str) -> str:
     """A national ID or social-card number, checked for shape only; never echoed."""
     found = text(value)
-    if not _IDENTITY.fullmatch(found):
-        raise CellError("must be 4-32 letters, digits, spaces or '-'")
+    if not is_plausible_identifier(found):
+        raise CellError(SHAPE)
     return found
 
 

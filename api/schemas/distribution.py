@@ -16,27 +16,23 @@ from pydantic import (
 )
 
 from api.schemas.common import ClientId, Mad, Reason, Slug, Strict
-from domain.spelling import canonical_identifier
+from domain.spelling import SHAPE, is_plausible_identifier
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-def _enough_of_a_number(value: str) -> str:
-    if len(canonical_identifier(value)) < 4:
-        raise ValueError("must hold at least 4 letters or digits")
+def _plausible_number(value: str) -> str:
+    if not is_plausible_identifier(value):
+        raise ValueError(SHAPE)
     return value
 
 
-# Letters and digits as people type them (Arabic-Indic, Eastern Arabic-Indic, full width),
-# with spaces, hyphens, dots and slashes between groups: domain.spelling folds them all.
+# Numbers as people type them (Arabic-Indic or full-width digits, spaces, hyphens, dots,
+# slashes): domain.spelling decides what is a number and folds every spelling into one.
 HouseholdNumber = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True,
-        pattern=r"^[A-Za-z0-9\u0660-\u0669\u06F0-\u06F9\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A"
-        r" .\-/\u2010-\u2015\u00A0\u200E\u200F]{4,40}$",
-    ),
-    AfterValidator(_enough_of_a_number),
+    StringConstraints(strip_whitespace=True, max_length=64),
+    AfterValidator(_plausible_number),
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,24}$")]
 MAX_BATCH = 1000

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from domain.actors import Role
+from domain.spelling import SHAPE
 from tests.conftest import LiveServer
 from tests.e2e.test_http_distribution import setup_campaign
 
@@ -199,7 +200,7 @@ def test_bad_answers_name_the_kobo_field_never_the_id_number(
     answer = http.post(HOOK, json=payload, headers=basic(secret))
     assert answer.status_code == 422
     assert answer.json()["fields"] == [
-        {"field": "menage/cin", "reason": "must be 4-32 letters, digits, spaces or '-'"},
+        {"field": "menage/cin", "reason": SHAPE},
         {"field": "menage/taille", "reason": "is not a whole number"},
     ]
     assert "SECRET" not in answer.text
