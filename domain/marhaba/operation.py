@@ -81,10 +81,15 @@ class Operation(Aggregate):
     def _site_added(self, operation: str, site: str, added_by: str) -> None:
         self.sites.append(site)
 
-    def close(self, closed_by: str, reason: str) -> None:
+    def close(self, closed_by: str, reason: str) -> bool:
+        """Close once; False when this closure (same reason) is resent."""
+        if self.closed and getattr(self, "closed_because", None) == reason:
+            return False
         self.check_open()
         self._closed(operation=self.slug, closed_by=closed_by, reason=reason)
+        return True
 
     @event("Closed")
     def _closed(self, operation: str, closed_by: str, reason: str) -> None:
         self.closed = True
+        self.closed_because = reason

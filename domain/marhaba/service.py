@@ -110,7 +110,8 @@ class MarhabaService:
         def close() -> Outcome:
             self.operation(slug)
             site = self.find.site(slug, code)
-            site.close(actor.name, reason)
+            if not site.close(actor.name, reason):
+                return Outcome(False, 0)  # the same closure, resent
             return Outcome(True, self._save(site))
 
         return retrying(close)
@@ -120,7 +121,8 @@ class MarhabaService:
 
         def close() -> Outcome:
             operation = self.operation(slug)
-            operation.close(actor.name, reason)
+            if not operation.close(actor.name, reason):
+                return Outcome(False, 0)  # the same closure, resent
             return Outcome(True, self._save(operation))
 
         return retrying(close)

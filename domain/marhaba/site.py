@@ -121,13 +121,18 @@ class Site(Aggregate):
             )
 
     # -- commands -----------------------------------------------------------
-    def close(self, closed_by: str, reason: str) -> None:
+    def close(self, closed_by: str, reason: str) -> bool:
+        """Close once; False when this closure (same reason) is resent."""
+        if self.closed and getattr(self, "closed_because", None) == reason:
+            return False
         self.check_open()
         self._closed(operation=self.operation, site=self.code, closed_by=closed_by, reason=reason)
+        return True
 
     @event("Closed")
     def _closed(self, operation: str, site: str, closed_by: str, reason: str) -> None:
         self.closed = True
+        self.closed_because = reason
 
 
 def _place(province: str | None, country: str) -> Province | None:

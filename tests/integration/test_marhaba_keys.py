@@ -63,3 +63,18 @@ def test_a_case_opened_under_an_old_spelling_still_meets_its_resend(
     container.ledger.save(old)
     resent = OpenCase("c-9", "medical", 2, moment(20), "ZX-998877")
     assert container.marhaba.cases.open(SLUG, "port-genoa", resent, SITE).created is False
+
+
+def test_a_resent_closure_of_a_site_or_operation_is_unchanged(
+    container: Container, admin: Actor
+) -> None:
+    seed(container, admin)
+    service = container.marhaba
+    assert service.close_site(SLUG, "port-genoa", "end of season", admin).created
+    assert service.close_site(SLUG, "port-genoa", "end of season", admin).created is False
+    with pytest.raises(ConflictError):
+        service.close_site(SLUG, "port-genoa", "another reason", admin)
+    assert service.close_operation(SLUG, "season over", admin).created
+    assert service.close_operation(SLUG, "season over", admin).created is False
+    with pytest.raises(ConflictError):
+        service.close_operation(SLUG, "again", admin)
