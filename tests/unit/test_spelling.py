@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.ids import IdentityHasher
@@ -34,6 +34,7 @@ def spellings(draw: st.DrawFn, number: str) -> str:
     return "".join(typed)
 
 
+@settings(max_examples=60)
 @given(st.data(), numbers)
 def test_every_spelling_of_one_number_meets(data: st.DataObject, number: str) -> None:
     one, other = data.draw(spellings(number)), data.draw(spellings(number))
@@ -41,6 +42,7 @@ def test_every_spelling_of_one_number_meets(data: st.DataObject, number: str) ->
     assert HASHER.digest(one) == HASHER.digest(other) == HASHER.digest(number)
 
 
+@settings(max_examples=60)
 @given(st.data(), numbers, numbers)
 def test_different_numbers_never_meet(data: st.DataObject, first: str, second: str) -> None:
     one, other = data.draw(spellings(first)), data.draw(spellings(second))
