@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.spelling import SHAPE, is_plausible_identifier
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -45,3 +47,19 @@ class CommandPublic(BaseModel):
     position: int = Field(description="ledger position of the last event written (0: none)")
     visible: bool = Field(description="true once every total includes this write")
     detail: dict[str, Any] | None = None
+
+
+def _plausible_number(value: str) -> str:
+    if not is_plausible_identifier(value):
+        raise ValueError(SHAPE)
+    return value
+
+
+# A household's ID or a traveller's document number as people type it (Arabic-Indic or
+# full-width digits, spaces, hyphens, dots, slashes): domain.spelling decides what is a
+# number and folds its spellings into one before it is hashed.
+IdentityNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=64),
+    AfterValidator(_plausible_number),
+]

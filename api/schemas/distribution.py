@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     BaseModel,
     Field,
@@ -15,25 +14,12 @@ from pydantic import (
     model_validator,
 )
 
-from api.schemas.common import ClientId, Mad, Reason, Slug, Strict
-from domain.spelling import SHAPE, is_plausible_identifier
+from api.schemas.common import ClientId, IdentityNumber, Mad, Reason, Slug, Strict
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-def _plausible_number(value: str) -> str:
-    if not is_plausible_identifier(value):
-        raise ValueError(SHAPE)
-    return value
-
-
-# Numbers as people type them (Arabic-Indic or full-width digits, spaces, hyphens, dots,
-# slashes): domain.spelling decides what is a number and folds every spelling into one.
-HouseholdNumber = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=64),
-    AfterValidator(_plausible_number),
-]
+HouseholdNumber = IdentityNumber
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,24}$")]
 MAX_BATCH = 1000
 

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from api.schemas.common import ClientId, Reason, Slug, Strict
+from api.schemas.common import ClientId, IdentityNumber, Reason, Slug, Strict
 from api.schemas.distribution import MAX_BATCH, Name
 from domain.marhaba.case import MAX_PEOPLE
 from domain.marhaba.movement import MAX_TRAVELLERS
@@ -33,9 +33,7 @@ Country = Annotated[
     StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$"),
     AfterValidator(_assigned_country),
 ]
-TravellerDocument = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9 -]{4,32}$")
-]
+TravellerDocument = IdentityNumber
 
 
 class OperationCreate(Strict):
