@@ -12,6 +12,8 @@ import pytest
 from domain.actors import Role
 from tests.conftest import LiveServer
 from tests.e2e.test_http_distribution import CAMPAIGN, delivery, setup_campaign
+from tests.e2e.test_http_import import URL, sheet
+from tests.e2e.test_http_kobo import FIRST, HOOK, MAPPING, basic, submission
 
 TOO_BIG = 2**63  # one past the largest BIGINT
 NOT_TIMES = [1587896100, 0, 1587896100.5, "1587896100", "0", "2020-04-26T10:00:00", "2020-04-26"]
@@ -90,3 +92,23 @@ def test_integers_beyond_bigint_are_refused_by_name(
         else:
             answer = http.get(path, params=params, headers=auditor)
         assert _refused_fields(answer) == [field], path
+
+
+def test_kobo_and_spreadsheet_times_refuse_numbers_too(
+    live_server: LiveServer, http: httpx.Client
+) -> None:
+    admin = live_server.token(Role.ADMIN)
+    setup_campaign(http, admin)
+    secret = http.put(HOOK, json=MAPPING, headers=admin).json()["secret"]
+    for number in (1587896100, 0, "1587896100", 1587896100.5):
+        payload = submission(FIRST) | {"end": number}
+        answer = http.post(HOOK, json=payload, headers=basic(secret))
+        assert answer.status_code == 422, (number, answer.text)
+        assert [f["field"] for f in answer.json()["fields"]] == ["end"], number
+    rows = sheet("anfa-1;casa-anfa;BE123456;5;1587896100", "anfa-2;casa-anfa;BE654321;5;0")
+    imported = http.post(URL, files={"file": ("l.csv", rows)}, headers=admin).json()
+    assert [(p["row"], p["column"]) for p in imported["errors"]] == [
+        (2, "delivered_at"),
+        (3, "delivered_at"),
+    ]
+    assert imported["recorded"] == 0
