@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from api import cli
 from domain.actors import Role
 from tests.conftest import LiveServer
 from tests.e2e.test_http_distribution import CAMPAIGN, delivery, setup_campaign
@@ -112,3 +114,9 @@ def test_kobo_and_spreadsheet_times_refuse_numbers_too(
         (3, "delivered_at"),
     ]
     assert imported["recorded"] == 0
+
+
+def test_the_export_command_bounds_its_position_too() -> None:
+    done = CliRunner().invoke(cli.app, ["export", "--after", str(TOO_BIG)])
+    assert done.exit_code == 2
+    assert "Invalid value for '--after'" in done.stderr  # refused before any store is opened
