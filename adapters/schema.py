@@ -49,5 +49,7 @@ def setup_lock(engine: Engine, settings: Settings) -> Iterator[None]:
         return
     with engine.connect() as conn, conn.begin():  # the lock lasts as long as this transaction
         key = f"tadamon-schema:{settings.database_schema}"
+        # Forty processes in a queue can wait longer than one statement may take.
+        conn.execute(text("SET LOCAL statement_timeout = '120s'"))
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
         yield
