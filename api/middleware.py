@@ -75,8 +75,9 @@ class RequestContext:
         token = current_request_id.set(request_id)
         try:
             await self.app(scope, body.receive, sending)
-        except BodyTooLargeError:
-            pass
+        except Exception:
+            if not body.exceeded:  # however the app let the cut-off body fail, the 413 answers
+                raise
         finally:
             if body.exceeded and not status["sent"]:
                 await _too_large(send, request_id, self.max_body_bytes)
