@@ -20,7 +20,7 @@ from adapters.lag import LagProbe
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
 from adapters.personal import PersonalData
-from adapters.schema import SchemaTooNewError, check_schema_version
+from adapters.schema import SchemaTooNewError, check_schema_version, setup_lock
 from adapters.settings import Settings
 from adapters.spreadsheets.distribution import DELIVERIES
 from adapters.spreadsheets.donations import DONATION_LINES
@@ -115,8 +115,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     )
     settings.check_production()
     engine = make_engine(settings)
-    _prepare(engine, settings)
-    ledger = Ledger(env=ledger_env(settings))
+    ledger = _prepare(engine, settings)
     views = SqlViewStore(engine)
     runner = Runner(
         LedgerEventSource(ledger), views, projections_for(settings), settings.projection_batch_size
@@ -207,14 +206,17 @@ def _audit(
     return Audit(settings, source, views, runner, all_projections(), merkle, heads, sealer)
 
 
-def _prepare(engine: Engine, settings: Settings) -> None:
+def _prepare(engine: Engine, settings: Settings) -> Ledger:
+    """Tables, ours and the event store's, made by one starting process at a time."""
     where = "the SQLite file" if settings.is_sqlite else "PostgreSQL"
     try:
-        with engine.begin() as conn:
-            if not settings.is_sqlite:
-                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"'))
-        metadata.create_all(engine)
-        check_schema_version(engine)
+        with setup_lock(engine, settings):
+            with engine.begin() as conn:
+                if not settings.is_sqlite:
+                    conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"'))
+            metadata.create_all(engine)
+            check_schema_version(engine)
+            return Ledger(env=ledger_env(settings))
     except OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise StoreUnavailableError(

@@ -19,7 +19,7 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.events_appended = Counter(
             "tadamon_events_appended_total",
-            "Events appended to the ledger, by type",
+            "Events appended to the ledger, by aggregate and event (e.g. Campaign.Launched)",
             ["type"],
             registry=self.registry,
         )
@@ -60,13 +60,18 @@ class Metrics:
     def count_appended(self, recordings: Sequence[Any]) -> None:
         by_topic = Tally(recording.notification.topic for recording in recordings)
         for topic, count in by_topic.items():
-            self.events_appended.labels(type=topic.rsplit(".", 1)[-1]).inc(count)
+            self.events_appended.labels(type=event_type(topic)).inc(count)
 
     def watch_lag(self, probe: LagProbe) -> None:
         self.registry.register(_LagCollector(probe))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+def event_type(topic: str) -> str:
+    """``module:Campaign.Launched`` -> ``Campaign.Launched``: the aggregate names the event."""
+    return topic.rpartition(":")[2]
 
 
 class _LagCollector(Collector):

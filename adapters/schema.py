@@ -1,10 +1,15 @@
-"""Refuse to run against tables written by a newer version of Tadamon."""
+"""Schema set-up one process at a time, and never against tables from a newer Tadamon."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, insert, select
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, insert, select, text
 
 from adapters.database import SCHEMA_VERSION, schema_versions
+from adapters.settings import Settings
 
 
 class SchemaTooNewError(RuntimeError):
@@ -25,3 +30,26 @@ def check_schema_version(engine: Engine) -> None:
                 f"the database was written by a newer Tadamon (schema {found}, this "
                 f"build knows {SCHEMA_VERSION}); upgrade the application"
             )
+
+
+@contextmanager
+def setup_lock(engine: Engine, settings: Settings) -> Iterator[None]:
+    """Hold while creating tables: ``IF NOT EXISTS`` checks race between processes.
+
+    Two PostgreSQL sessions creating the same type or function collide ("tuple
+    concurrently updated"), and SQLAlchemy's check-then-create loses to a twin
+    process with "already exists". Processes of one stack start together, so
+    whoever comes second waits here, then finds everything made.
+    """
+    if settings.is_sqlite:
+        lock_path = settings.sqlite_path.with_name(settings.sqlite_path.name + ".setup-lock")
+        with lock_path.open("a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+            yield
+        return
+    with engine.connect() as conn, conn.begin():  # the lock lasts as long as this transaction
+        key = f"tadamon-schema:{settings.database_schema}"
+        # Forty processes in a queue can wait longer than one statement may take.
+        conn.execute(text("SET LOCAL statement_timeout = '120s'"))
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+        yield

@@ -6,7 +6,7 @@ import signal
 import threading
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -30,8 +30,16 @@ def _container() -> Container:
     try:
         return bootstrap(Settings())
     except STARTUP_ERRORS as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+        _cannot_start(str(error))
+    except Exception as error:  # whatever stops a start, the operator reads one line
+        _cannot_start(f"cannot start: {type(error).__name__}: {error}")
+
+
+def _cannot_start(message: str) -> NoReturn:
+    # One line for logs and terminals; a driver's message spans several (SQL, hints).
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
 
 
 def ensure_admin_token(container: Container) -> str | None:

@@ -19,7 +19,7 @@ from adapters.audit.replay import ReplayReport
 from adapters.audit.signing import create_key_pair
 from adapters.bootstrap import Container, StoreUnavailableError, bootstrap
 from adapters.settings import Settings
-from api.schemas.common import mad
+from api.schemas.common import INT64_MAX, mad
 from domain.errors import DomainError
 from projections.distribution import VIEW
 from projections.distribution_report import campaign_totals
@@ -157,7 +157,9 @@ def _totals_rows(container: Container, campaign: str, as_of: datetime | None) ->
 
 @audit_app.command()
 def export(
-    after: Annotated[int, typer.Option(min=0, help="export the events after this position")] = 0,
+    after: Annotated[
+        int, typer.Option(min=0, max=INT64_MAX, help="export the events after this position")
+    ] = 0,
     output: Annotated[
         Path | None, typer.Option(help="file to write; standard output if not")
     ] = None,

@@ -9,10 +9,11 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import BeforeValidator
 
 from adapters.bootstrap import Container
 from api.errors import UnauthorizedError
+from api.schemas.common import INT64_MAX, Instant
 from domain.actors import Actor, Role
 from projections.tally import Table
 
@@ -74,7 +75,7 @@ def _plus_restored(value: object) -> object:
     return value
 
 
-AsOf = Annotated[AwareDatetime, BeforeValidator(_plus_restored)]
+AsOf = Annotated[Instant, BeforeValidator(_plus_restored)]
 AsOfQuery = Annotated[
     AsOf | None,
     Query(
@@ -83,7 +84,12 @@ AsOfQuery = Annotated[
     ),
 ]
 MinPositionQuery = Annotated[
-    int, Query(ge=0, description="wait (bounded) until the totals include this ledger position")
+    int,
+    Query(
+        ge=0,
+        le=INT64_MAX,
+        description="wait (bounded) until the totals include this ledger position",
+    ),
 ]
 
 

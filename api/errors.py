@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.logs import method_label, route_template
 from domain.errors import DomainError
 
 log = logging.getLogger("tadamon.api")
@@ -80,12 +81,20 @@ def _on_http(request: Request, exc: HTTPException) -> JSONResponse:
 
 
 def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled error", exc_info=(type(exc), exc, exc.__traceback__))
+    # Runs outside the request middleware, whose context is gone: name the request here.
+    request_id = getattr(request.state, "request_id", None)
+    route = route_template(request.scope)
+    log.error(
+        "unhandled error",
+        exc_info=(type(exc), exc, exc.__traceback__),
+        extra={"method": method_label(request.method), "route": route, "request_id": request_id},
+    )
     return JSONResponse(
         error_body(
             request, "internal_error", "unexpected error; quote the request_id when reporting it"
         ),
         status_code=500,
+        headers={"x-request-id": request_id} if request_id else None,
     )
 
 

@@ -6,10 +6,23 @@ import json
 import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 # Set by the request middleware; sync routes run in worker threads that copy the context.
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 EXTRA_KEYS = ("view", "position", "method", "route", "status", "duration_ms")
+UNMATCHED = "unmatched"
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    """A method from the fixed set, or ``other``: anyone can send ``FOOBAR1``."""
+    return method if method in HTTP_METHODS else "other"
+
+
+def route_template(scope: Any) -> str:
+    """The route a request matched, as its template: no ids or stranger's text from the URL."""
+    return str(getattr(scope.get("route"), "path", UNMATCHED))
 
 
 class JsonFormatter(logging.Formatter):

@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from domain.errors import DomainError
 
@@ -78,7 +79,8 @@ def read(data: bytes) -> Sheet:
         separator, text = first[4], rest
     else:
         separator = max(SEPARATORS, key=first.count)
-    records = list(_records(text, separator))
+    # The header and one row past the limit are enough to refuse: never read further.
+    records = list(islice(_records(text, separator), MAX_ROWS + 2))
     if not records:
         raise UnreadableInputError([("file", "the file is empty")])
     header, rows = records[0], records[1:]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
 from api.deps import ActorDep, AuditorDep, ContainerDep
@@ -14,6 +14,7 @@ from api.schemas.audit import (
     PersonalDataReadPublic,
     TreeHeadPublic,
 )
+from api.schemas.common import Count, Position
 from domain.actors import Role
 from domain.errors import DomainError, NotFoundError
 
@@ -25,7 +26,7 @@ NDJSON = "application/x-ndjson"
 def export_events(
     container: ContainerDep,
     actor: AuditorDep,
-    after: Annotated[int, Query(ge=0, description="export the events after this position")] = 0,
+    after: Annotated[Position, Query(description="export the events after this position")] = 0,
 ) -> StreamingResponse:
     """The history as stored, in order, one record per line, with recorded leaf hashes."""
     return StreamingResponse(container.audit.export(after), media_type=NDJSON)
@@ -49,7 +50,11 @@ def latest_tree_head(container: ContainerDep, actor: ActorDep) -> TreeHeadPublic
 
 
 @router.get("/tree-heads/{size}", response_model=TreeHeadPublic)
-def tree_head_of_size(size: int, container: ContainerDep, actor: ActorDep) -> TreeHeadPublic:
+def tree_head_of_size(
+    size: Annotated[Position, Path(description="how many leaves the head covers")],
+    container: ContainerDep,
+    actor: ActorDep,
+) -> TreeHeadPublic:
     """The latest signed tree head covering exactly ``size`` leaves."""
     head = container.audit.heads.of_size(size)
     if head is None:
@@ -61,8 +66,8 @@ def tree_head_of_size(size: int, container: ContainerDep, actor: ActorDep) -> Tr
 def inclusion_proof(
     container: ContainerDep,
     actor: ActorDep,
-    position: Annotated[int, Query(ge=1, description="the event's ledger position")],
-    tree_size: Annotated[int, Query(ge=1, description="size of a signed tree head")],
+    position: Annotated[Count, Query(description="the event's ledger position")],
+    tree_size: Annotated[Count, Query(description="size of a signed tree head")],
 ) -> InclusionProofPublic:
     """RFC 6962 audit path proving the event at ``position`` is in the tree of ``tree_size``."""
     merkle = container.audit.merkle
@@ -89,8 +94,8 @@ def inclusion_proof(
 def consistency_proof(
     container: ContainerDep,
     actor: ActorDep,
-    first: Annotated[int, Query(ge=0, description="size of the older tree head")],
-    second: Annotated[int, Query(ge=0, description="size of the newer tree head")],
+    first: Annotated[Position, Query(description="size of the older tree head")],
+    second: Annotated[Position, Query(description="size of the newer tree head")],
 ) -> ConsistencyProofPublic:
     """RFC 6962 proof that the tree of ``second`` leaves extends the tree of ``first``."""
     merkle = container.audit.merkle
@@ -124,7 +129,7 @@ def public_key(container: ContainerDep) -> PlainTextResponse:
 def personal_data_reads(
     container: ContainerDep,
     actor: ActorDep,
-    after: Annotated[int, Query(ge=0, description="entries after this id")] = 0,
+    after: Annotated[Position, Query(description="entries after this id")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[PersonalDataReadPublic]:
     """Who read or erased whose personal data, and when (auditor)."""

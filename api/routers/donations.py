@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from api.answers import command_answer
 from api.deps import ActorDep, ContainerDep, ViewReaderDep, VisibilityDep
 from api.presenters.donations import donation_public
-from api.schemas.common import CommandPublic, centimes
+from api.schemas.common import CommandPublic, Count, centimes
 from api.schemas.donation_totals import DonationTotalsPublic
 from api.schemas.donations import (
     AppealCreate,
@@ -165,7 +165,7 @@ def get_donation(donation: str, container: ContainerDep, actor: ActorDep) -> Don
 )
 def correct_valuation(
     donation: str,
-    line: int,
+    line: Annotated[Count, Path(description="the line's number on the gift, from 1")],
     body: ValuationCorrectionCreate,
     container: ContainerDep,
     actor: ActorDep,

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from domain.spelling import SHAPE, is_plausible_identifier
 
@@ -13,6 +23,43 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 Mad = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
+
+# Every integer a request carries fits the store's BIGINT: beyond it a comparison fails in
+# the database (a 500), not in validation (a 422 naming the field).
+INT64_MAX = 2**63 - 1
+Position = Annotated[int, Field(ge=0, le=INT64_MAX)]
+Count = Annotated[int, Field(ge=1, le=INT64_MAX)]
+
+# Date, time (minutes at least) and an offset: what RFC 3339 and ISO 8601 agree on.
+_INSTANT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}(:?\d{2})?)"
+)
+
+
+def _instant_text(value: object) -> object:
+    """Only an ISO 8601 string with an offset, never a number read as Unix time."""
+    if isinstance(value, datetime):  # built in Python, not sent
+        return value
+    if not isinstance(value, str) or not _INSTANT.fullmatch(value.strip()):
+        raise ValueError(
+            "must be an ISO 8601 date and time with an offset, e.g. 2020-04-26T10:15:00+01:00"
+        )
+    return value.strip()
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_instant_text)]
+
+
+def _day_text(value: object) -> object:
+    """Only a calendar day as YYYY-MM-DD, never a number read as Unix time."""
+    if isinstance(value, date):  # built in Python, not sent
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("must be a day written YYYY-MM-DD, e.g. 2020-04-26")
+    return value.strip()
+
+
+Day = Annotated[date, BeforeValidator(_day_text)]
 
 
 def centimes(amount: Decimal) -> int:

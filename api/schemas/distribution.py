@@ -6,15 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    Field,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from api.schemas.common import ClientId, IdentityNumber, Mad, Reason, Slug, Strict
+from api.schemas.common import ClientId, Day, IdentityNumber, Instant, Mad, Reason, Slug, Strict
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -33,8 +27,8 @@ class KitItem(Strict):
 class CampaignCreate(Strict):
     slug: Slug = Field(examples=["ramadan-1441"])
     name: Name
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     target_households: int = Field(gt=0, le=100_000_000)
     budget_mad: Mad = Field(description="budget in MAD, exact to the centime (string or number)")
     kit_contents: list[KitItem] = Field(default_factory=list, max_length=50)
@@ -87,7 +81,7 @@ class DeliveryCreate(Strict):
         description="national ID or social-card number; hashed at once, never stored"
     )
     household_size: int = Field(ge=1, le=40)
-    delivered_at: AwareDatetime
+    delivered_at: Instant
     contact: ContactCreate | None = Field(
         None, description="optional; stored only encrypted, erasable with `tadamon forget`"
     )

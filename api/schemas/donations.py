@@ -10,9 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
-from api.schemas.common import ClientId, Reason, Slug, Strict
+from api.schemas.common import ClientId, Instant, Reason, Slug, Strict
 
 MAX_LINES = 200
 
@@ -57,7 +57,7 @@ class CashCreate(Strict):
     direction: Literal["received", "paid-out"] = "received"
     amount_mad: ExactMad
     fund: Slug = Field(examples=["covid-19-special-fund"], description="fund or purpose")
-    occurred_at: AwareDatetime
+    occurred_at: Instant
 
 
 class GiftLineCreate(Strict):
@@ -73,7 +73,7 @@ class InKindCreate(Strict):
     donor: Slug
     receipt: ClientId = Field(description="receipt number; the same receipt counts once")
     store: Slug
-    received_at: AwareDatetime
+    received_at: Instant
     appeal: Slug | None = None
     lines: list[GiftLineCreate] = Field(min_length=1, max_length=MAX_LINES)
 
@@ -105,12 +105,12 @@ class DispatchCreate(Strict):
     recipient: Slug
     recipient_kind: Literal["hospital", "elderly-centre", "children-centre", "association"]
     recipient_name: Name
-    dispatched_at: AwareDatetime
+    dispatched_at: Instant
     lines: list[DispatchLineCreate] = Field(min_length=1, max_length=MAX_LINES)
 
 
 class AcknowledgementCreate(Strict):
-    received_at: AwareDatetime
+    received_at: Instant
     reference: ClientId = Field(description="the recipient's receipt or stamp number")
     note: Annotated[str, StringConstraints(max_length=500)] = ""
 
@@ -127,7 +127,7 @@ class ShipmentCreate(Strict):
         examples=["LB"]
     )
     destination: Name
-    departed_at: AwareDatetime
+    departed_at: Instant
     appeal: Slug | None = None
     items: list[ShipmentItemCreate] = Field(min_length=1, max_length=MAX_LINES)
 

@@ -8,14 +8,13 @@ from typing import Annotated, Any
 import pycountry
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     Field,
     StringConstraints,
     model_validator,
 )
 
-from api.schemas.common import ClientId, IdentityNumber, Reason, Slug, Strict
+from api.schemas.common import ClientId, Day, IdentityNumber, Instant, Reason, Slug, Strict
 from api.schemas.distribution import MAX_BATCH, Name
 from domain.marhaba.case import MAX_PEOPLE
 from domain.marhaba.movement import MAX_TRAVELLERS
@@ -39,8 +38,8 @@ TravellerDocument = IdentityNumber
 class OperationCreate(Strict):
     slug: Slug = Field(examples=["marhaba-2020"])
     name: Name
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> OperationCreate:
@@ -55,8 +54,8 @@ class SiteCreate(Strict):
     kind: SiteKind
     city: Name
     country: Country = Field(examples=["IT"])
-    opens_on: date | None = Field(None, description="default: the operation's first day")
-    closes_on: date | None = Field(None, description="default: the operation's last day")
+    opens_on: Day | None = Field(None, description="default: the operation's first day")
+    closes_on: Day | None = Field(None, description="default: the operation's last day")
     province: str | None = Field(
         None,
         description="for a site in Morocco, its prefecture or province (ISO 3166-2:MA), "
@@ -73,7 +72,7 @@ class MovementCreate(Strict):
     direction: Direction
     mode: Mode
     travellers: int = Field(ge=1, le=MAX_TRAVELLERS)
-    moved_at: AwareDatetime
+    moved_at: Instant
 
 
 class MovementBatchCreate(Strict):
@@ -90,7 +89,7 @@ class CaseCreate(Strict):
     case_id: ClientId = Field(description="made by the client; resending it counts once")
     category: Category
     people: int = Field(ge=1, le=MAX_PEOPLE, description="how many people the case covers")
-    opened_at: AwareDatetime
+    opened_at: Instant
     traveller: TravellerDocument | None = Field(
         None, description="passport or ID number; hashed at once, never stored"
     )
@@ -99,12 +98,12 @@ class CaseCreate(Strict):
 class ReferralCreate(Strict):
     destination: Destination
     institution: Annotated[str, StringConstraints(max_length=200)] = ""
-    referred_at: AwareDatetime | None = Field(None, description="default: now")
+    referred_at: Instant | None = Field(None, description="default: now")
 
 
 class CaseClosureCreate(Strict):
     reason: Reason = "assistance completed"
-    closed_at: AwareDatetime | None = Field(None, description="default: now")
+    closed_at: Instant | None = Field(None, description="default: now")
 
 
 class SiteClosureCreate(Strict):
