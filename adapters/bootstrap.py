@@ -116,7 +116,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     settings.check_production()
     engine = make_engine(settings)
     _prepare(engine, settings)
-    ledger = Ledger(env=ledger_env(settings))
+    ledger = Ledger(env=ledger_env(settings), write_retry_seconds=settings.write_retry_seconds)
     views = SqlViewStore(engine)
     runner = Runner(
         LedgerEventSource(ledger), views, projections_for(settings), settings.projection_batch_size

@@ -18,7 +18,7 @@ from domain.distribution.household import Household
 from domain.distribution.setup import CampaignSetup
 from domain.errors import DomainError, NotFoundError
 from domain.ids import IdentityHasher
-from domain.ledger import Ledger, retrying
+from domain.ledger import Ledger
 from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome, Outcome
 from domain.ports import ContactSealer, DeliveryLocator, StreamIndex
 
@@ -54,7 +54,9 @@ class DistributionService(CampaignSetup):
             actor.check_scope(Role.COMMITTEE, item.committee, f"items.{index}.committee")
         keys = [self.hasher.digest(item.household) for item in items]
         contacts = self._sealed_contacts(slug, items, keys)
-        return retrying(lambda: self._record_batch(slug, items, keys, actor, mode, contacts))
+        return self.ledger.retrying(
+            lambda: self._record_batch(slug, items, keys, actor, mode, contacts)
+        )
 
     def _sealed_contacts(
         self, slug: str, items: Sequence[RecordDelivery], keys: list[str]
@@ -122,7 +124,7 @@ class DistributionService(CampaignSetup):
             committee.take_back(delivery_id)
             return Outcome(True, self._save(household, committee))
 
-        return retrying(reverse)
+        return self.ledger.retrying(reverse)
 
     def correct_delivery(
         self, slug: str, replaced: str, item: RecordDelivery, reason: str, actor: Actor
@@ -138,7 +140,7 @@ class DistributionService(CampaignSetup):
         key = self.hasher.digest(item.household)
         old = self.locator.household_of(slug, replaced)
         correction = DeliveryCorrection(self, slug, replaced, reason, actor)
-        return retrying(lambda: correction.run(item, key, old))
+        return self.ledger.retrying(lambda: correction.run(item, key, old))
 
     def delivery(self, slug: str, delivery_id: str, actor: Actor) -> Household:
         """The household a delivery was recorded on, for the roles that may read it."""
