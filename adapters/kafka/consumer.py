@@ -36,7 +36,6 @@ log = logging.getLogger("tadamon.projector")
 # A broker may hold an empty fetch this long even after new records arrive (Tansu does):
 # it bounds the added end-to-end lag, at the cost of a few idle fetches per second.
 FETCH_WAIT_MS = 100
-TOPIC_CHECK_SECONDS = 5.0  # how often a worker with no partitions checks that its topic exists
 
 
 def make_consumer(settings: Settings) -> KafkaConsumer:
@@ -82,13 +81,37 @@ class KafkaProjector(ConsumerRebalanceListener):  # type: ignore[misc]
         self.marks: dict[PartitionKey, PartitionMark | None] = {}
         faults = faults or KafkaFaults(views.engine, views.dialect)
         self.stops = Stops(topic, self.names, faults, metrics)
+        self.subscribed = self.waiting = False
 
     @property
     def names(self) -> list[str]:
         return [p.name for p in self.projections]
 
     def start(self) -> None:
-        self.consumer.subscribe([self.topic], listener=self)
+        self.wait_for_topic()
+
+    def wait_for_topic(self) -> bool:
+        """Subscribe once the topic exists; True while it does not (logged, and in /readyz).
+
+        Asking a broker for a missing topic by name may create it with the broker's
+        default partition count (Tansu does, whatever the request says), so a worker
+        only lists topics until the relay has made it.
+        """
+        if self.subscribed:
+            return False
+        if self.topic in (self.consumer.topics() or set()):
+            self.consumer.subscribe([self.topic], listener=self)
+            self.subscribed = True
+            self.stops.faults.clear(self.topic, [(WHOLE_TOPIC, "")])
+            return False
+        if not self.waiting:
+            log.warning("waiting for topic %s: only the relay creates it", self.topic)
+            fault = Fault(
+                self.topic, WHOLE_TOPIC, "", WAITING_FOR_TOPIC, "the topic does not exist"
+            )
+            self.stops.faults.record([fault])
+            self.waiting = True
+        return True
 
     # -- the group's rebalance callbacks (called inside poll) ---------------------
     def on_partitions_revoked(self, revoked: Any) -> None:
@@ -98,17 +121,6 @@ class KafkaProjector(ConsumerRebalanceListener):  # type: ignore[misc]
     def on_partitions_assigned(self, assigned: Any) -> None:
         self.seek_to_stored([tp.partition for tp in assigned])
         log.info("assigned partitions %s", sorted(tp.partition for tp in assigned))
-        if assigned:
-            self.stops.faults.clear(self.topic, [(WHOLE_TOPIC, "")])
-
-    def wait_for_topic(self) -> bool:
-        """True while the topic does not exist yet; says so in the log and in /readyz."""
-        if self.consumer.assignment() or self.topic in (self.consumer.topics() or set()):
-            return False
-        fault = Fault(self.topic, WHOLE_TOPIC, "", WAITING_FOR_TOPIC, "the topic does not exist")
-        self.stops.faults.record([fault])
-        log.warning("waiting for topic %s: only the relay creates it", self.topic)
-        return True
 
     def seek_to_stored(self, partitions: Sequence[int]) -> None:
         stored = self.views.partition_marks(self.names, self.topic)
@@ -124,6 +136,9 @@ class KafkaProjector(ConsumerRebalanceListener):  # type: ignore[misc]
     # -- folding -----------------------------------------------------------------
     def step(self, timeout_ms: int = 500) -> int:
         """Poll once and apply what came; returns the number of records consumed."""
+        if self.wait_for_topic():
+            time.sleep(timeout_ms / 1000)
+            return 0
         try:
             batch = self.consumer.poll(timeout_ms=timeout_ms, max_records=self.batch_size)
         except OffsetOutOfRangeError as error:
@@ -227,14 +242,11 @@ class KafkaProjector(ConsumerRebalanceListener):  # type: ignore[misc]
 
 def run_projector(projector: KafkaProjector, stop: threading.Event) -> None:
     """Consume until stopped; after a failure, re-read positions and retry with backoff."""
-    backoff, looked = 0.5, time.monotonic()
+    backoff = 0.5
     while not stop.is_set():
         try:
             projector.step()
             backoff = 0.5
-            if time.monotonic() - looked > TOPIC_CHECK_SECONDS:
-                looked = time.monotonic()
-                projector.wait_for_topic()
         except Exception as error:
             # The first line only: database errors go on to quote SQL parameters.
             reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
