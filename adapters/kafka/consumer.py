@@ -36,6 +36,7 @@ log = logging.getLogger("tadamon.projector")
 # A broker may hold an empty fetch this long even after new records arrive (Tansu does):
 # it bounds the added end-to-end lag, at the cost of a few idle fetches per second.
 FETCH_WAIT_MS = 100
+OFFSET_CHECK_SECONDS = 5.0  # how often a worker checks its offsets are inside the broker's log
 
 
 def make_consumer(settings: Settings) -> KafkaConsumer:
@@ -82,6 +83,7 @@ class KafkaProjector(ConsumerRebalanceListener):  # type: ignore[misc]
         faults = faults or KafkaFaults(views.engine, views.dialect)
         self.stops = Stops(topic, self.names, faults, metrics)
         self.subscribed = self.waiting = False
+        self.next_offset_check = 0.0  # check at once after an assignment
 
     @property
     def names(self) -> list[str]:
@@ -121,6 +123,7 @@ class KafkaProjector(ConsumerRebalanceListener):  # type: ignore[misc]
     def on_partitions_assigned(self, assigned: Any) -> None:
         self.seek_to_stored([tp.partition for tp in assigned])
         log.info("assigned partitions %s", sorted(tp.partition for tp in assigned))
+        self.next_offset_check = 0.0
 
     def seek_to_stored(self, partitions: Sequence[int]) -> None:
         stored = self.views.partition_marks(self.names, self.topic)
@@ -139,6 +142,8 @@ class KafkaProjector(ConsumerRebalanceListener):  # type: ignore[misc]
         if self.wait_for_topic():
             time.sleep(timeout_ms / 1000)
             return 0
+        if self.consumer.assignment() and time.monotonic() >= self.next_offset_check:
+            self.check_offsets()
         try:
             batch = self.consumer.poll(timeout_ms=timeout_ms, max_records=self.batch_size)
         except OffsetOutOfRangeError as error:
@@ -146,17 +151,39 @@ class KafkaProjector(ConsumerRebalanceListener):  # type: ignore[misc]
             return 0
         return self.apply(batch) if batch else 0
 
+    def check_offsets(self) -> None:
+        """Offsets outside the broker's log (it was lost or cut) are a fault, never a wait.
+
+        Some brokers (Tansu) answer a fetch past the end of a log with nothing rather
+        than an out-of-range error, and a wrong end offset; the high watermark of the
+        fetch answers is right, so that is what a worker's offsets are held against.
+        """
+        self.next_offset_check = time.monotonic() + OFFSET_CHECK_SECONDS
+        assigned = sorted(self.consumer.assignment(), key=lambda tp: tp.partition)
+        earliest = self.consumer.beginning_offsets(assigned)
+        lost = []
+        for tp in assigned:
+            high, reading = self.consumer.highwater(tp), self._reading(tp.partition)
+            if high is None:  # no fetch answered yet since the assignment: look again soon
+                self.next_offset_check = time.monotonic() + FETCH_WAIT_MS / 1000
+            if reading < earliest[tp] or (high is not None and reading > high):
+                lost.append(tp)
+        if lost:
+            self.offsets_reset(lost)
+
+    def _reading(self, partition: int) -> int:
+        return min(self._mark(name, partition).next_offset for name in self.names)
+
     def offsets_reset(self, lost: Sequence[TopicPartition]) -> None:
         """The broker no longer holds where these partitions were: report, re-read them whole."""
         earliest = self.consumer.beginning_offsets(lost)
-        ends = self.consumer.end_offsets(lost)
         moves, gaps = {}, {}
         for tp in lost:
             for name in self.names:
                 key = (name, tp.partition)
                 before = self.marks.get(key)
                 mark = before or PartitionMark()
-                gaps[key] = reset_gap(mark, earliest[tp], ends[tp])
+                gaps[key] = reset_gap(mark, earliest[tp], self.consumer.highwater(tp))
                 moves[key] = (before, replace(mark, next_offset=earliest[tp]))
         self.stops.report(gaps)
         deltas = {name: Delta() for name in self.names}

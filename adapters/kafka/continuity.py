@@ -48,10 +48,11 @@ def seen(mark: PartitionMark) -> int:
     return max(mark.position, mark.watermark)
 
 
-def reset_gap(mark: PartitionMark, earliest: int, end: int) -> Gap:
+def reset_gap(mark: PartitionMark, earliest: int, end: int | None) -> Gap:
+    holds = f"offsets {earliest} to {end}" if end is not None else f"offsets from {earliest}"
     detail = (
         f"this view had read up to offset {mark.next_offset} but the broker's log now holds "
-        f"offsets {earliest} to {end}: the log was lost or cut; reading again from {earliest}, "
+        f"{holds}: the log was lost or cut; reading again from {earliest}, "
         f"applying nothing past position {seen(mark)} until the relay republishes"
     )
     return Gap(seen(mark), seen(mark), 0, earliest, reset=detail)
