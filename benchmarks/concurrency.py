@@ -64,7 +64,7 @@ class Tally:
 def setup(http: httpx.Client, headers: dict[str, str], slug: str, load: Load) -> int:
     """A campaign whose committees each hold enough kits for every item sent to them."""
     stock = load.batches * load.size * WRITERS // len(load.committees)
-    campaign = {"slug": slug, "name": slug, "starts_on": "2020-04-25", "ends_on": "2020-06-30"}
+    campaign: dict[str, object] = {"slug": slug, "name": slug, "starts_on": "2020-04-25", "ends_on": "2020-06-30"}
     campaign |= {"target_households": 10**6, "budget_mad": "1"}
     http.post("/v1/campaigns", headers=headers, json=campaign).raise_for_status()
     quota = {"households": 10**6}
@@ -97,12 +97,20 @@ def items_for(load: Load, writer: int, batch: int, pick: random.Random) -> list[
     ]
 
 
+def post(http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    """The server's answer, or status 0 when none came (counted, never a dead thread)."""
+    try:
+        return http.post(path, json=body)
+    except httpx.HTTPError:
+        return httpx.Response(0)
+
+
 def write(http: httpx.Client, slug: str, load: Load, writer: int, tally: Tally) -> None:
     pick = random.Random(writer)
     for batch in range(load.batches):
         items = items_for(load, writer, batch, pick)
         started = time.perf_counter()
-        answer = http.post(f"/v1/campaigns/{slug}/deliveries", json={"items": items})
+        answer = post(http, f"/v1/campaigns/{slug}/deliveries", {"items": items})
         took = time.perf_counter() - started
         with tally.lock:
             tally.statuses[answer.status_code] += 1
@@ -121,7 +129,7 @@ def top_up(http: httpx.Client, slug: str, load: Load, done: threading.Event, tal
     while not done.wait(0.1):
         code = load.committees[n % len(load.committees)]
         kits = {"quantity": TOP_UP, "reference": f"top-up-{n}"}
-        answer = http.post(f"/v1/campaigns/{slug}/committees/{code}/stock", json=kits)
+        answer = post(http, f"/v1/campaigns/{slug}/committees/{code}/stock", kits)
         with tally.lock:
             tally.statuses[answer.status_code] += 1
             if answer.status_code == 201:
@@ -200,6 +208,7 @@ def run(settings: Settings, load: Load, port: int) -> dict[str, float]:
         "deliveries_per_s": load.batches * load.size * WRITERS / elapsed,
         "refused": refused,
         "conflicts": tally.statuses[409] + tally.statuses[503],
+        "unanswered": tally.statuses[0],
         "exact": 1.0 if right else 0.0,
         "households": len(tally.sent),
     }
