@@ -11,6 +11,7 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import httpx
@@ -32,15 +33,28 @@ STOCK = 100
 TOP_UPS = 6
 
 
-@pytest.fixture
-def server(store_settings: Settings) -> Iterator[LiveServer]:
-    fast = store_settings.model_copy(update={"write_retry_seconds": 0.5})
-    built = bootstrap(fast)
+@contextmanager
+def serving(settings: Settings) -> Iterator[LiveServer]:
+    built = bootstrap(settings)
     try:
         with LiveServer(built) as live:
             yield live
     finally:
         built.close()
+
+
+@pytest.fixture
+def server(store_settings: Settings) -> Iterator[LiveServer]:
+    """The default write deadline (10 s): what the field gets."""
+    with serving(store_settings) as live:
+        yield live
+
+
+@pytest.fixture
+def impatient_server(store_settings: Settings) -> Iterator[LiveServer]:
+    """A write deadline of half a second, so a conflict can outlast it quickly."""
+    with serving(store_settings.model_copy(update={"write_retry_seconds": 0.5})) as live:
+        yield live
 
 
 def writer(url: str, admin: dict[str, str], seed: int, answers: list[httpx.Response]) -> None:
@@ -158,8 +172,9 @@ def allow_events_again(container: Container) -> None:
 
 
 def test_a_conflict_past_the_deadline_is_503_with_retry_after_and_nothing_saved(
-    server: LiveServer,
+    impatient_server: LiveServer,
 ) -> None:
+    server = impatient_server
     admin = server.token(Role.ADMIN)
     top_up_path = "/v1/campaigns/ramadan-1441/committees/casa-anfa/stock"
     body = {"quantity": 7, "reference": "bl-busy"}
