@@ -142,9 +142,8 @@ class Relay:
         previous = dict.fromkeys(partitions, start)
         for notification in notifications:
             time = to_event(notification).timestamp  # type: ignore[attr-defined]
-            key, value, headers = event_record(notification, time)
-            partition = partition_of(key, partitions)
-            headers.append(("ce_previous", str(previous[partition]).encode()))
+            partition = partition_of(str(notification.originator_id).encode(), partitions)
+            key, value, headers = event_record(notification, time, previous[partition])
             previous[partition] = notification.id
             futures.append(
                 producer.send(
