@@ -64,7 +64,12 @@ class Tally:
 def setup(http: httpx.Client, headers: dict[str, str], slug: str, load: Load) -> int:
     """A campaign whose committees each hold enough kits for every item sent to them."""
     stock = load.batches * load.size * WRITERS // len(load.committees)
-    campaign: dict[str, object] = {"slug": slug, "name": slug, "starts_on": "2020-04-25", "ends_on": "2020-06-30"}
+    campaign: dict[str, object] = {
+        "slug": slug,
+        "name": slug,
+        "starts_on": "2020-04-25",
+        "ends_on": "2020-06-30",
+    }
     campaign |= {"target_households": 10**6, "budget_mad": "1"}
     http.post("/v1/campaigns", headers=headers, json=campaign).raise_for_status()
     quota = {"households": 10**6}
