@@ -52,14 +52,16 @@ def publish(container: Container) -> None:
         relay.close()
 
 
-def faults_when_stopped(container: Container, timeout: float = 25) -> list[dict[str, Any]]:
-    """/readyz's Kafka faults once every view has stopped on every partition."""
+def faults_when_stopped(
+    container: Container, timeout: float = 25
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """/readyz's Kafka faults, and its body, once every view has stopped on every partition."""
     deadline = time.monotonic() + timeout
     while True:
         _, body = readiness(container)
         faults = body.get("kafka_faults", [])
         if len([f for f in faults if f["kind"] == "gap"]) == len(TOTALS) * PARTITIONS:
-            return faults, body  # type: ignore[return-value]
+            return faults, body
         assert time.monotonic() < deadline, faults
         time.sleep(0.2)
 
