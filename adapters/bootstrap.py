@@ -216,7 +216,9 @@ def _prepare(engine: Engine, settings: Settings) -> Ledger:
                     conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"'))
             metadata.create_all(engine)
             check_schema_version(engine)
-            return Ledger(env=ledger_env(settings))
+            return Ledger(
+                env=ledger_env(settings), write_retry_seconds=settings.write_retry_seconds
+            )
     except OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise StoreUnavailableError(

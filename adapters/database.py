@@ -75,6 +75,20 @@ view_partitions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# What a Kafka worker cannot get past alone (a gap in what it received, its offsets reset
+# under it, its topic missing), per view and partition, for /readyz and the operator.
+kafka_faults = Table(
+    "kafka_faults",
+    metadata,
+    Column("topic", String(200), primary_key=True),
+    Column("partition", Integer, primary_key=True),  # -1: the whole topic
+    Column("view", String(40), primary_key=True),  # "": every view
+    Column("kind", String(40), nullable=False),
+    Column("detail", String(500), nullable=False),
+    Column("resume_after", BigInteger, nullable=False),  # republish from here to recover
+    Column("since", DateTime(timezone=True), nullable=False),
+)
+
 schema_versions = Table(
     "tadamon_schema",
     metadata,

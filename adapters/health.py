@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.bootstrap import Container, fed_elsewhere, lag_probe
+from adapters.kafka.faults import KafkaFaults
 
 
 def readiness(container: Container) -> tuple[bool, dict[str, Any]]:
@@ -20,16 +21,18 @@ def readiness(container: Container) -> tuple[bool, dict[str, Any]]:
     try:
         lags = probe.of_views()
         relay = probe.of_relay()
+        faults = KafkaFaults(container.engine, container.views.dialect).all()
     except Exception as error:
         container.metrics.ready.set(0)
         return False, {"status": "unavailable", "store": f"unreachable ({type(error).__name__})"}
     bound = settings.ready_max_lag_seconds
+    stopped = {fault["view"] for fault in faults}  # a gap stops a view, whatever its lag
     views = {
         name: {
             "lag_events": lag.events,
             "lag_seconds": round(lag.seconds, 3),
             "fed_by": _feeder(name, own, remote),
-            "caught_up": lag.seconds <= bound,
+            "caught_up": lag.seconds <= bound and name not in stopped,
         }
         for name, lag in lags.items()
     }
@@ -37,6 +40,8 @@ def readiness(container: Container) -> tuple[bool, dict[str, Any]]:
     container.metrics.ready.set(1 if ready else 0)
     body: dict[str, Any] = {"status": "ready" if ready else "lagging", "store": "ok"}
     body["views"] = views
+    if faults:  # what Kafka workers cannot get past alone, with the command that recovers
+        body["kafka_faults"] = faults
     if relay is not None:
         body["relay"] = {"lag_events": relay.events, "lag_seconds": round(relay.seconds, 3)}
     return ready, body

@@ -29,6 +29,33 @@ class RelayPositions:
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar() or 0)
 
+    def move(self, topic: str, before: int, after: int) -> bool:
+        """Move from ``before`` to ``after``; False when someone moved it meanwhile (a rewind)."""
+        now = datetime.now(UTC)
+        c = relay_positions.c
+        with self.engine.begin() as conn:
+            moved = conn.execute(
+                relay_positions.update()
+                .where(c.topic == topic, c.position == before)
+                .values(position=after, updated_at=now)
+            ).rowcount
+            if moved or before:
+                return bool(moved)
+            found = conn.execute(select(c.position).where(c.topic == topic)).first()
+            if found is not None:
+                return False
+            conn.execute(
+                relay_positions.insert().values(topic=topic, position=after, updated_at=now)
+            )
+            return True
+
+    def rewind(self, topic: str, position: int) -> int:
+        """Make the relay publish again everything after ``position``; returns where it was."""
+        was = self.get(topic)
+        if position < was:
+            self.set(topic, position)
+        return was
+
     def set(self, topic: str, position: int) -> None:
         now = datetime.now(UTC)
         with self.engine.begin() as conn:

@@ -51,6 +51,13 @@ class Metrics:
             "Relay sections that failed to publish (retried with backoff)",
             registry=self.registry,
         )
+        self.kafka_gaps = Gauge(
+            "tadamon_kafka_gap_partitions",
+            "Partitions where a Kafka-fed view stopped: a gap in what it received, or its "
+            "offsets reset (see /readyz for the recovery command)",
+            ["view"],
+            registry=self.registry,
+        )
         self.ready = Gauge(
             "tadamon_ready",
             "1 when the store answers and views are caught up",

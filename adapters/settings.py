@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     projection_batch_size: int = Field(2000, ge=1, le=50_000)
     projection_poll_seconds: float = Field(0.5, gt=0)
     visibility_wait_seconds: float = Field(5.0, ge=0)
+    write_retry_seconds: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="how long a write that lost a race to other writers is decided again "
+        "before the answer is 503 with Retry-After",
+    )
     admin_token_file: Path = Path("./var/admin-token")
     log_level: str = "INFO"
     max_body_bytes: int = Field(5_000_000, ge=1024)

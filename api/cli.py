@@ -92,12 +92,34 @@ def _stop_on_signal() -> threading.Event:
 
 
 @app.command()
-def relay() -> None:
+def relay(
+    republish_from: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="make the relay publish again every event after this position, then exit "
+            "(the recovery /readyz names after a broker lost records)",
+        ),
+    ] = None,
+) -> None:
     """Publish every stored event to Kafka, in order, resuming where the relay stopped."""
     from adapters.kafka.workers import relay_process
     from api.logs import configure_logging
 
     container = _container()
+    if republish_from is not None:
+        try:
+            topic = container.settings.kafka_topic
+            from adapters.lag import RelayPositions
+
+            was = RelayPositions(container.engine).rewind(topic, republish_from)
+        finally:
+            container.close()
+        typer.echo(
+            f"relay position of {topic}: {was} -> {min(was, republish_from)}; "
+            "the relay publishes everything after it again"
+        )
+        return
     configure_logging(container.settings.log_level)
     settle_heap()
     try:

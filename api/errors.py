@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.logs import method_label, route_template
-from domain.errors import DomainError
+from domain.errors import BusyError, DomainError
 
 log = logging.getLogger("tadamon.api")
 
@@ -58,18 +58,24 @@ def _on_validation(request: Request, exc: RequestValidationError) -> JSONRespons
 
 
 def _on_domain(request: Request, exc: DomainError) -> JSONResponse:
-    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
+    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 503: "busy"}
     fields = getattr(exc, "fields", None) or (
         [{"field": exc.field, "reason": exc.reason}] if exc.field else []
     )
-    headers = (
-        {"WWW-Authenticate": getattr(exc, "challenge", "Bearer")} if exc.status == 401 else None
-    )
+    headers = _headers(exc)
     return JSONResponse(
         error_body(request, codes.get(exc.status, "rejected"), exc.reason, fields),
         status_code=exc.status,
         headers=headers,
     )
+
+
+def _headers(exc: DomainError) -> dict[str, str] | None:
+    if exc.status == 401:
+        return {"WWW-Authenticate": getattr(exc, "challenge", "Bearer")}
+    if isinstance(exc, BusyError):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
 
 
 def _on_http(request: Request, exc: HTTPException) -> JSONResponse:

@@ -33,5 +33,19 @@ class ConflictError(DomainError):
     status = 409
 
 
+class BusyError(DomainError):
+    """Other writes kept winning the race for the same records: nothing was saved.
+
+    Not the sender's fault; ``retry_after`` says how many seconds to wait before
+    sending the same command again (it is idempotent, so a resend is safe).
+    """
+
+    status = 503
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
 class UnknownPlaceError(DomainError):
     """A region or province code is not one of Morocco's ISO 3166-2:MA codes."""

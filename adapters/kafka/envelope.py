@@ -5,7 +5,10 @@ the ``ce_*`` headers carry the envelope. Extension attributes carry what a
 consumer needs to rebuild the domain event with the ledger's mapper: the
 library topic, the originator version and the event's ledger position.
 Watermark records (no key, one per partition) tell consumers that every event
-up to a position has been sent before them on that partition.
+up to a position has been sent before them on that partition. Every record also
+names the position of the record the relay sent before it on the same partition
+(``previous``), so a consumer knows what it should have seen and finds a gap when
+a broker lost part of its log.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ def _header_list(**attributes: str) -> Headers:
     ]
 
 
-def event_record(notification: Notification, time: datetime) -> tuple[bytes, bytes, Headers]:
-    """(key, value, headers) of one stored event."""
+def event_record(
+    notification: Notification, time: datetime, previous: int | None = None
+) -> tuple[bytes, bytes, Headers]:
+    """(key, value, headers) of one stored event; ``previous`` as in the module's doc."""
     aggregate = str(notification.originator_id)
     headers = _header_list(
         specversion="1.0",
@@ -45,10 +50,14 @@ def event_record(notification: Notification, time: datetime) -> tuple[bytes, byt
         originatorversion=str(notification.originator_version),
         eventtopic=notification.topic,
     )
+    if previous is not None:
+        headers.append(("ce_previous", str(previous).encode()))
     return aggregate.encode(), notification.state, headers
 
 
-def watermark_record(position: int, partition: int, now: datetime) -> tuple[bytes, Headers]:
+def watermark_record(
+    position: int, partition: int, now: datetime, previous: int | None = None
+) -> tuple[bytes, Headers]:
     """(value, headers) of a watermark: every event up to ``position`` precedes it here."""
     headers = _header_list(
         specversion="1.0",
@@ -58,6 +67,8 @@ def watermark_record(position: int, partition: int, now: datetime) -> tuple[byte
         time=now.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         position=str(position),
     )
+    if previous is not None:
+        headers.append(("ce_previous", str(previous).encode()))
     return b'{"position": %d}' % position, headers
 
 
@@ -67,17 +78,19 @@ class Received:
 
     position: int
     stored: StoredEvent | None
+    previous: int | None = None  # None from a relay that did not say
 
 
 def read_record(headers: Sequence[tuple[str, bytes]], value: bytes) -> Received:
     found = {name: raw.decode() for name, raw in headers if name.startswith("ce_")}
     position = int(found["ce_position"])
+    previous = int(found["ce_previous"]) if "ce_previous" in found else None
     if found.get("ce_type") == WATERMARK_TYPE:
-        return Received(position, None)
+        return Received(position, None, previous)
     stored = StoredEvent(
         originator_id=UUID(found["ce_subject"]),
         originator_version=int(found["ce_originatorversion"]),
         topic=found["ce_eventtopic"],
         state=value,
     )
-    return Received(position, stored)
+    return Received(position, stored, previous)

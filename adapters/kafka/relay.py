@@ -18,6 +18,7 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
+from kafka.partitioner.default import murmur2
 
 from adapters.kafka.envelope import event_record, watermark_record
 from adapters.lag import RelayPositions
@@ -36,6 +37,7 @@ def make_producer(settings: Settings) -> KafkaProducer:
         client_id="tadamon-relay",
         acks="all",
         enable_idempotence=True,
+        allow_auto_create_topics=False,  # ensure_topic creates it, with its partition count
         linger_ms=100,  # flush() sends at once: lingering only fills batches within a section
         batch_size=256 * 1024,
         max_block_ms=10_000,
@@ -44,8 +46,16 @@ def make_producer(settings: Settings) -> KafkaProducer:
     )
 
 
+class TopicMismatchError(RuntimeError):
+    """The topic exists with another partition count than the settings say: refuse to run.
+
+    Keys hash to partitions by their count, so publishing to a topic with another
+    count would reorder each aggregate's events; a new count needs a new topic.
+    """
+
+
 def ensure_topic(settings: Settings) -> None:
-    """Create the topic with its fixed partition count if it is missing."""
+    """Create the topic with its fixed partition count if missing; refuse another count."""
     admin = KafkaAdminClient(
         bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
         client_id="tadamon-admin",
@@ -54,11 +64,34 @@ def ensure_topic(settings: Settings) -> None:
     try:
         topic = NewTopic(settings.kafka_topic, settings.kafka_partitions, replication_factor=1)
         if settings.kafka_topic not in admin.list_topics():
-            admin.create_topics([topic])
-    except TopicAlreadyExistsError:
-        pass
+            with contextlib.suppress(TopicAlreadyExistsError):  # another relay was quicker
+                admin.create_topics([topic])
+        check_partitions(settings, partition_count(admin, settings.kafka_topic))
     finally:
         admin.close()
+
+
+def partition_count(admin: KafkaAdminClient, topic: str) -> int:
+    described = admin.describe_topics([topic])
+    count = len(described[0].get("partitions") or ()) if described else 0
+    if not count:  # just created: the broker has not settled its metadata yet
+        raise RuntimeError(f"topic {topic} has no partitions yet")
+    return count
+
+
+def check_partitions(settings: Settings, count: int) -> None:
+    if count != settings.kafka_partitions:
+        raise TopicMismatchError(
+            f"topic {settings.kafka_topic} has {count} partitions but "
+            f"TADAMON_KAFKA_PARTITIONS is {settings.kafka_partitions}: set it to {count}, "
+            "or relay to a new TADAMON_KAFKA_TOPIC (a topic's partition count never changes)"
+        )
+
+
+def partition_of(key: bytes, partitions: list[int]) -> int:
+    """The producer's own key hashing, done here so the relay knows each record's partition."""
+    hashed: int = murmur2(key)
+    return partitions[(hashed & 0x7FFFFFFF) % len(partitions)]
 
 
 class Relay:
@@ -90,34 +123,43 @@ class Relay:
         try:
             if self._producer is None:
                 self._producer = self.producer_factory()
-            self._send(self._producer, notifications)
+            self._send(self._producer, notifications, start)
         except Exception:
             self.metrics.kafka_publish_errors.inc()
             self._discard_producer()
             raise
         last = notifications[-1].id
-        self.positions.set(self.topic, last)
+        if not self.positions.move(self.topic, start, last):
+            log.info("relay position rewound meanwhile: publishing again from there")
         self.metrics.relay_published.inc(len(notifications))
         return len(notifications)
 
-    def _send(self, producer: Any, notifications: Any) -> None:
+    def _send(self, producer: Any, notifications: Any, start: int) -> None:
         to_event = self.ledger.mapper.to_domain_event
         futures = []
+        partitions = sorted(producer.partitions_for(self.topic))
+        # The last section ended with a watermark at ``start`` on every partition.
+        previous = dict.fromkeys(partitions, start)
         for notification in notifications:
             time = to_event(notification).timestamp  # type: ignore[attr-defined]
-            key, value, headers = event_record(notification, time)
+            partition = partition_of(str(notification.originator_id).encode(), partitions)
+            key, value, headers = event_record(notification, time, previous[partition])
+            previous[partition] = notification.id
             futures.append(
                 producer.send(
                     self.topic,
                     key=key,
                     value=value,
                     headers=headers,
+                    partition=partition,
                     timestamp_ms=int(time.timestamp() * 1000),
                 )
             )
         now = datetime.now(UTC)
-        for partition in sorted(producer.partitions_for(self.topic)):
-            value, headers = watermark_record(notifications[-1].id, partition, now)
+        for partition in partitions:
+            value, headers = watermark_record(
+                notifications[-1].id, partition, now, previous[partition]
+            )
             futures.append(
                 producer.send(self.topic, value=value, headers=headers, partition=partition)
             )
@@ -144,6 +186,8 @@ def run_relay(relay: Relay, wake: threading.Event, stop: threading.Event, poll: 
         try:
             sent = relay.step()
             backoff = 0.5
+        except TopicMismatchError:
+            raise  # waiting will not mend it: the operator must
         except Exception as error:
             log.warning("publish failed, retrying in %.1fs: %s", backoff, _describe(error))
             stop.wait(backoff)

@@ -9,7 +9,13 @@ from prometheus_client import start_http_server
 
 from adapters.bootstrap import TOTALS_PROJECTIONS, Container
 from adapters.kafka.consumer import KafkaProjector, make_consumer, run_projector
-from adapters.kafka.relay import Relay, ensure_topic, make_producer, run_relay
+from adapters.kafka.relay import (
+    Relay,
+    TopicMismatchError,
+    ensure_topic,
+    make_producer,
+    run_relay,
+)
 from adapters.lag import LagProbe, RelayPositions
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
@@ -53,6 +59,9 @@ def relay_process(container: Container, stop: threading.Event) -> None:
     log.info("relay started", extra={"position": relay.positions.get(settings.kafka_topic)})
     try:
         run_relay(relay, wake, stop, settings.projection_poll_seconds)
+    except TopicMismatchError as error:
+        log.error("relay refused to start: %s", error)
+        raise SystemExit(f"tadamon relay: {error}") from None
     finally:
         if listener is not None:
             listener.stop()

@@ -23,7 +23,7 @@ from domain.distribution.setup import CampaignSetup
 from domain.distribution.streams import batch_streams
 from domain.errors import DomainError, NotFoundError
 from domain.ids import IdentityHasher
-from domain.ledger import Ledger, retrying
+from domain.ledger import Ledger
 from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome, Outcome
 from domain.ports import ContactSealer, DeliveryLocator, StreamIndex
 
@@ -61,7 +61,7 @@ class DistributionService(CampaignSetup):
         old_keys = (self.hasher.legacy_digest(item.household) for item in items)
         legacy = {i: old for i, old in enumerate(old_keys) if old}
         contacts = self._sealed_contacts(slug, items, keys)
-        return retrying(
+        return self.ledger.retrying(
             lambda: self._record_batch(slug, items, keys, legacy, actor, mode, contacts)
         )
 
@@ -137,7 +137,7 @@ class DistributionService(CampaignSetup):
             committee.take_back(delivery_id)
             return Outcome(True, self._save(household, committee))
 
-        return retrying(reverse)
+        return self.ledger.retrying(reverse)
 
     def correct_delivery(
         self, slug: str, replaced: str, item: RecordDelivery, reason: str, actor: Actor
@@ -154,7 +154,7 @@ class DistributionService(CampaignSetup):
         legacy = self.hasher.legacy_digest(item.household)
         old = self.household_of(slug, replaced)
         correction = DeliveryCorrection(self, slug, replaced, reason, actor)
-        return retrying(lambda: correction.run(item, key, legacy, old))
+        return self.ledger.retrying(lambda: correction.run(item, key, legacy, old))
 
     def delivery(self, slug: str, delivery_id: str, actor: Actor) -> Household:
         """The household a delivery was recorded on, for the roles that may read it."""

@@ -15,7 +15,7 @@ from domain.distribution.delivery_key import DeliveryKeying
 from domain.errors import ConflictError, NotFoundError
 from domain.geography import check_province
 from domain.ids import check_code
-from domain.ledger import Ledger, last_position, retrying
+from domain.ledger import Ledger, last_position
 from domain.outcomes import Outcome
 
 
@@ -92,7 +92,7 @@ class CampaignSetup:
             campaign.set_quota(province, households, actor.name)
             return Outcome(bool(campaign.pending_events), self._save(campaign))
 
-        return retrying(command)
+        return self.ledger.retrying(command)
 
     def register_committee(self, slug: str, command: RegisterCommittee, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -134,7 +134,7 @@ class CampaignSetup:
             )
             return Outcome(created, self._save(campaign) if created else 0)
 
-        return retrying(dispatch)
+        return self.ledger.retrying(dispatch)
 
     def close_campaign(self, slug: str, reason: str, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -144,4 +144,4 @@ class CampaignSetup:
             campaign.close(actor.name, reason)
             return Outcome(True, self._save(campaign))
 
-        return retrying(close)
+        return self.ledger.retrying(close)

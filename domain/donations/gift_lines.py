@@ -23,7 +23,6 @@ from domain.donations.in_kind import InKindDonation
 from domain.donations.service_base import LedgerService
 from domain.donations.store import Store
 from domain.errors import DomainError
-from domain.ledger import retrying
 from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
 
 GiftKey = tuple[str, str]  # (donor, receipt)
@@ -45,7 +44,7 @@ class GiftLineCommands(LedgerService):
     ) -> BatchOutcome:
         """Record gifts given line by line, with an answer per line (row)."""
         self.check_writer(actor)
-        return retrying(lambda: self._record_lines(items, actor, mode))
+        return self.ledger.retrying(lambda: self._record_lines(items, actor, mode))
 
     def _record_lines(
         self, items: Sequence[InKindLine], actor: Actor, mode: BatchMode

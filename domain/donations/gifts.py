@@ -20,7 +20,6 @@ from domain.donations.in_kind import InKindDonation
 from domain.donations.service_base import LedgerService
 from domain.donations.store import Store
 from domain.errors import ConflictError, NotFoundError
-from domain.ledger import retrying
 from domain.outcomes import Outcome
 
 
@@ -30,7 +29,7 @@ class GiftCommands(LedgerService):
         donor = Donor.register(
             code=command.code, kind=command.kind, name=command.name, registered_by=actor.name
         )
-        return retrying(lambda: self._create(donor, f"donor '{command.code}'", "code"))
+        return self.ledger.retrying(lambda: self._create(donor, f"donor '{command.code}'", "code"))
 
     def record_cash(self, command: RecordCash, actor: Actor) -> Outcome:
         self.check_writer(actor)
@@ -44,7 +43,9 @@ class GiftCommands(LedgerService):
             occurred_at=self._moment(command.occurred_at, "occurred_at"),
             recorded_by=actor.name,
         )
-        return retrying(lambda: self._create(gift, f"receipt '{command.receipt}'", "receipt"))
+        return self.ledger.retrying(
+            lambda: self._create(gift, f"receipt '{command.receipt}'", "receipt")
+        )
 
     def record_in_kind(self, command: RecordInKind, actor: Actor) -> Outcome:
         self.check_writer(actor)
@@ -79,7 +80,7 @@ class GiftCommands(LedgerService):
             store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
             return Outcome(True, self._save(gift, store))
 
-        return retrying(record)
+        return self.ledger.retrying(record)
 
     def correct_valuation(self, donation: str, command: CorrectValuation, actor: Actor) -> Outcome:
         """Restate one line's value: the gift's totals and the store's stock follow."""
@@ -105,7 +106,7 @@ class GiftCommands(LedgerService):
             )
             return Outcome(True, self._save(gift, store))
 
-        return retrying(correct)
+        return self.ledger.retrying(correct)
 
     def declare_appeal(self, command: DeclareAppeal, actor: Actor) -> Outcome:
         """Open the appeal if new, then record its declared total."""
@@ -124,7 +125,7 @@ class GiftCommands(LedgerService):
             )
             return Outcome(changed, self._save(appeal) if changed else 0)
 
-        return retrying(declare)
+        return self.ledger.retrying(declare)
 
     # -- reading --------------------------------------------------------------
     def donor(self, code: str) -> Donor:

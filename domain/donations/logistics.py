@@ -15,7 +15,6 @@ from domain.donations.commands import (
 from domain.donations.service_base import LedgerService
 from domain.donations.shipment import Shipment
 from domain.donations.store import Store
-from domain.ledger import retrying
 from domain.outcomes import Outcome
 
 
@@ -25,7 +24,7 @@ class LogisticsCommands(LedgerService):
         store = Store.open(
             code=command.code, name=command.name, city=command.city, opened_by=actor.name
         )
-        return retrying(lambda: self._create(store, f"store '{command.code}'", "code"))
+        return self.ledger.retrying(lambda: self._create(store, f"store '{command.code}'", "code"))
 
     def dispatch(self, store_code: str, command: DispatchGoods, actor: Actor) -> DispatchOutcome:
         """Send goods from a store to an institution, never more than the store holds."""
@@ -43,7 +42,7 @@ class LogisticsCommands(LedgerService):
                 Outcome(created, position), record["value_centimes"], record["unvalued_lines"]
             )
 
-        return retrying(dispatch)
+        return self.ledger.retrying(dispatch)
 
     def acknowledge(
         self, store_code: str, dispatch: str, command: AcknowledgeDispatch, actor: Actor
@@ -63,7 +62,7 @@ class LogisticsCommands(LedgerService):
             )
             return Outcome(changed, self._save(store) if changed else 0)
 
-        return retrying(acknowledge)
+        return self.ledger.retrying(acknowledge)
 
     def send_shipment(self, command: SendShipment, actor: Actor) -> Outcome:
         self.check_writer(actor)
@@ -78,7 +77,9 @@ class LogisticsCommands(LedgerService):
             appeal=command.appeal,
             sent_by=actor.name,
         )
-        return retrying(lambda: self._create(shipment, f"shipment '{command.code}'", "code"))
+        return self.ledger.retrying(
+            lambda: self._create(shipment, f"shipment '{command.code}'", "code")
+        )
 
     # -- reading --------------------------------------------------------------
     def store(self, code: str) -> Store:

@@ -9,7 +9,7 @@ from domain.actors import Actor, Role
 from domain.clock import check_past
 from domain.errors import ConflictError
 from domain.ids import IdentityHasher
-from domain.ledger import Ledger, last_position, retrying
+from domain.ledger import Ledger, last_position
 from domain.marhaba.case import MAX_PEOPLE, AssistanceCase
 from domain.marhaba.commands import CloseCase, OpenCase, ReferCase
 from domain.marhaba.lookup import Lookup
@@ -72,7 +72,7 @@ class AssistanceService:
             )
             return Outcome(True, self._save(case))
 
-        return retrying(open_case)
+        return self.ledger.retrying(open_case)
 
     def refer(self, slug: str, site: str, case: str, command: ReferCase, actor: Actor) -> Outcome:
         """Refer a case (e.g. to a Ministry of Health hospital); the same referral counts once."""
@@ -87,7 +87,7 @@ class AssistanceService:
             created = found.refer(destination, command.institution.strip(), referred_at, actor.name)
             return Outcome(created, self._save(found) if created else 0)
 
-        return retrying(refer)
+        return self.ledger.retrying(refer)
 
     def close(self, slug: str, site: str, case: str, command: CloseCase, actor: Actor) -> Outcome:
         """Close a case, once; the same closure resent is unchanged."""
@@ -103,7 +103,7 @@ class AssistanceService:
             found.close(command.reason, closed_at, actor.name)
             return Outcome(True, self._save(found))
 
-        return retrying(close)
+        return self.ledger.retrying(close)
 
     def _case(self, slug: str, site: str, case: str) -> AssistanceCase:
         self.find.operation(slug)

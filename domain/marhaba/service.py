@@ -10,7 +10,7 @@ from domain.actors import Actor, Role
 from domain.clock import utc_now
 from domain.errors import ConflictError
 from domain.ids import IdentityHasher
-from domain.ledger import Ledger, last_position, retrying
+from domain.ledger import Ledger, last_position
 from domain.marhaba.assistance import AssistanceService
 from domain.marhaba.batch import SiteMovements
 from domain.marhaba.commands import (
@@ -73,7 +73,7 @@ class MarhabaService:
                 )
             return Outcome(False, 0)
 
-        return retrying(launch)
+        return self.ledger.retrying(launch)
 
     def register_site(self, slug: str, command: RegisterSite, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -102,7 +102,7 @@ class MarhabaService:
             operation.add_site(site.code, actor.name)
             return Outcome(True, self._save(operation, site))
 
-        return retrying(register)
+        return self.ledger.retrying(register)
 
     def close_site(self, slug: str, code: str, reason: str, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -114,7 +114,7 @@ class MarhabaService:
                 return Outcome(False, 0)  # the same closure, resent
             return Outcome(True, self._save(site))
 
-        return retrying(close)
+        return self.ledger.retrying(close)
 
     def close_operation(self, slug: str, reason: str, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -125,7 +125,7 @@ class MarhabaService:
                 return Outcome(False, 0)  # the same closure, resent
             return Outcome(True, self._save(operation))
 
-        return retrying(close)
+        return self.ledger.retrying(close)
 
     # -- movements --------------------------------------------------------------
     def site(self, slug: str, code: str) -> Site:
@@ -159,7 +159,7 @@ class MarhabaService:
         actor.check_role(Role.ADMIN, Role.SITE)
         for index, item in enumerate(items):
             actor.check_scope(Role.SITE, item.site, f"items.{index}.site")
-        return retrying(lambda: self._record_batch(slug, items, actor, mode))
+        return self.ledger.retrying(lambda: self._record_batch(slug, items, actor, mode))
 
     def _record_batch(
         self, slug: str, items: Sequence[SiteMovement], actor: Actor, mode: BatchMode
@@ -196,4 +196,4 @@ class MarhabaService:
             )
             return Outcome(created, self._save(movement) if created else 0)
 
-        return retrying(adjust)
+        return self.ledger.retrying(adjust)

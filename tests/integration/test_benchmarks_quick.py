@@ -25,6 +25,8 @@ TINY = [
     "20",
     "--per-event-seconds",
     "0.2",
+    "--concurrency-batches",
+    "1",
 ]
 
 
@@ -50,6 +52,7 @@ def test_quick_benchmarks_run_and_write_results(backend: str, tmp_path: Path) ->
         "season",
         "ingest",
         "http ingest",
+        "concurrency",
         "rebuild",
         "verification",
         "live lag",

@@ -56,3 +56,15 @@ def test_a_watermark_is_read_as_a_position_without_an_event() -> None:
     assert dict(headers)["ce_type"] == WATERMARK_TYPE.encode()
     received = read_record(headers, value)
     assert (received.position, received.stored) == (42, None)
+
+
+def test_records_name_the_previous_position_on_their_partition_when_the_relay_says() -> None:
+    _, (notification,) = stored_notifications()
+    when = datetime(2020, 4, 25, 9, 30, tzinfo=UTC)
+    _, value, headers = event_record(notification, when, previous=7)
+    mark, mark_headers = watermark_record(42, 2, when, previous=notification.id)
+    _, bare_value, bare = event_record(notification, when)
+
+    assert read_record(headers, value).previous == 7
+    assert read_record(mark_headers, mark).previous == notification.id
+    assert read_record(bare, bare_value).previous is None
