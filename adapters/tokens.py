@@ -1,18 +1,29 @@
-"""API tokens: random bearer secrets, stored only as SHA-256 digests."""
+"""API tokens: random bearer secrets, stored only as SHA-256 digests.
+
+A committee token is bound to one committee of one campaign, a site token to one site
+of one operation (``api_token_bindings``): a code alone names different committees in
+different campaigns. Tokens issued before bindings existed have no binding row and are
+refused with the command that reissues them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Column, DateTime, Engine, String, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from adapters.database import metadata
-from domain.actors import Actor, Role
+from domain.actors import SCOPE_PARENT, Actor, Role
+from domain.errors import DomainError
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
+# Last use is kept to the minute: one write per token per minute, not one per request.
+USE_RESOLUTION = timedelta(minutes=1)
 
 api_tokens = Table(
     "api_tokens",
@@ -25,8 +36,27 @@ api_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
 )
+api_token_bindings = Table(
+    "api_token_bindings",
+    metadata,
+    Column("token_id", String(12), primary_key=True),
+    Column("within", String(63), nullable=False),  # the campaign or operation slug
+)
+api_token_uses = Table(
+    "api_token_uses",
+    metadata,
+    Column("token_id", String(12), primary_key=True),
+    Column("last_used_at", DateTime(timezone=True), nullable=False),
+)
 
-SCOPED_ROLES = {Role.COMMITTEE, Role.SITE}
+SCOPED_ROLES = set(SCOPE_PARENT)
+BindingCheck = Callable[[Role, str, str], None]
+
+
+class UnboundTokenError(DomainError):
+    """A committee or site token from before tokens were bound to a campaign or operation."""
+
+    status = 401
 
 
 def digest(token: str) -> str:
@@ -39,15 +69,56 @@ class IssuedToken:
     actor: Actor
 
 
-class TokenStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """One token as `tokens list` shows it; never the secret."""
 
-    def create(self, role: Role, scope: str | None = None, label: str = "") -> IssuedToken:
-        if role in SCOPED_ROLES and not scope:
-            raise ValueError(f"a {role.value} token needs a scope (--committee or --site)")
-        if role not in SCOPED_ROLES and scope:
-            raise ValueError(f"a {role.value} token takes no scope")
+    token_id: str
+    role: str
+    scope: str | None
+    within: str | None
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def reissue_command(role: str, scope: str | None) -> str:
+    flag = "committee" if role == Role.COMMITTEE else "site"
+    parent = SCOPE_PARENT[Role(role)]
+    return f"tadamon tokens create --role {role} --{parent} {parent.upper()} --{flag} {scope}"
+
+
+def _check_shape(role: Role, within: str | None, scope: str | None) -> None:
+    parent = SCOPE_PARENT.get(role)
+    if parent is None and (scope or within):
+        raise DomainError(f"a {role.value} token takes no campaign, operation, committee or site")
+    if parent is not None and not (scope and within):
+        flag = "committee" if role is Role.COMMITTEE else "site"
+        raise DomainError(
+            f"a {role.value} token needs a {parent} and a {flag} (--{parent}, --{flag})"
+        )
+
+
+class TokenStore:
+    def __init__(self, engine: Engine, check_binding: BindingCheck | None = None) -> None:
+        self.engine = engine
+        # Checks that the campaign and committee (or operation and site) exist.
+        self.check_binding = check_binding
+
+    def issue(
+        self, role: Role, within: str | None, scope: str | None, label: str = ""
+    ) -> IssuedToken:
+        """What `tokens create` and the admin endpoint do: check the binding, then create."""
+        _check_shape(role, within, scope)
+        if within and scope and self.check_binding is not None:
+            self.check_binding(role, within, scope)
+        return self.create(role, scope, label, within)
+
+    def create(
+        self, role: Role, scope: str | None = None, label: str = "", within: str | None = None
+    ) -> IssuedToken:
+        _check_shape(role, within, scope)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token_id = digest(token)[:10]
         with self.engine.begin() as conn:
@@ -61,25 +132,98 @@ class TokenStore:
                     created_at=datetime.now(UTC),
                 )
             )
-        return IssuedToken(token, Actor(role, token_id, scope))
+            if within is not None:
+                conn.execute(insert(api_token_bindings).values(token_id=token_id, within=within))
+        return IssuedToken(token, Actor(role, token_id, scope, within))
 
     def authenticate(self, token: str) -> Actor | None:
-        query = select(api_tokens.c.role, api_tokens.c.token_id, api_tokens.c.scope).where(
-            api_tokens.c.digest == digest(token), api_tokens.c.revoked_at.is_(None)
+        tokens, bindings, uses = api_tokens, api_token_bindings, api_token_uses
+        query = (
+            select(tokens.c.role, tokens.c.token_id, tokens.c.scope, bindings.c.within)
+            .add_columns(uses.c.last_used_at)
+            .outerjoin(bindings, bindings.c.token_id == tokens.c.token_id)
+            .outerjoin(uses, uses.c.token_id == tokens.c.token_id)
+            .where(tokens.c.digest == digest(token), tokens.c.revoked_at.is_(None))
         )
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return Actor(Role(row.role), row.token_id, row.scope) if row else None
-
-    def revoke(self, token_id: str) -> bool:
-        with self.engine.begin() as conn:
-            return bool(
-                conn.execute(
-                    update(api_tokens)
-                    .where(api_tokens.c.token_id == token_id)
-                    .values(revoked_at=datetime.now(UTC))
-                ).rowcount
+        if row is None:
+            return None
+        role = Role(row.role)
+        if role in SCOPED_ROLES and row.within is None:
+            raise UnboundTokenError(
+                f"this {role.value} token ({row.token_id}, for '{row.scope}') was issued before "
+                f"tokens were bound to a {SCOPE_PARENT[role]} and no longer works; an admin "
+                f"reissues it with: tadamon tokens revoke {row.token_id} && "
+                + reissue_command(role.value, row.scope)
             )
+        self._touch(row.token_id, row.last_used_at)
+        return Actor(role, row.token_id, row.scope, row.within)
+
+    def _touch(self, token_id: str, last_used: datetime | None) -> None:
+        now = datetime.now(UTC)
+        if last_used is not None and _aware(last_used) > now - USE_RESOLUTION:
+            return
+        table = api_token_uses
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(table).where(table.c.token_id == token_id).values(last_used_at=now)
+            ).rowcount
+        if not changed:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(table).values(token_id=token_id, last_used_at=now))
+            except IntegrityError:
+                pass  # another request of the same token wrote it first: it is used now
+
+    def revoke(self, token_id: str) -> bool | None:
+        """True when revoked now, False when it already was, None when there is no such id."""
+        with self.engine.begin() as conn:
+            known = conn.execute(
+                select(api_tokens.c.revoked_at).where(api_tokens.c.token_id == token_id)
+            ).first()
+            if known is None:
+                return None
+            if known.revoked_at is not None:
+                return False
+            conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.token_id == token_id)
+                .values(revoked_at=datetime.now(UTC))
+            )
+            return True
+
+    def list(self, token_id: str | None = None) -> list[TokenInfo]:
+        """Every token oldest first, or the one with ``token_id``."""
+        tokens, bindings, uses = api_tokens, api_token_bindings, api_token_uses
+        query = (
+            select(
+                tokens.c.token_id,
+                tokens.c.role,
+                tokens.c.scope,
+                bindings.c.within,
+                tokens.c.label,
+                tokens.c.created_at,
+                uses.c.last_used_at,
+                tokens.c.revoked_at,
+            )
+            .outerjoin(bindings, bindings.c.token_id == tokens.c.token_id)
+            .outerjoin(uses, uses.c.token_id == tokens.c.token_id)
+            .order_by(tokens.c.created_at, tokens.c.token_id)
+        )
+        if token_id is not None:
+            query = query.where(tokens.c.token_id == token_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            TokenInfo(
+                *row[:5],
+                _aware(row.created_at),
+                row.last_used_at and _aware(row.last_used_at),
+                row.revoked_at and _aware(row.revoked_at),
+            )
+            for row in rows
+        ]
 
     def has_admin(self) -> bool:
         query = select(api_tokens.c.token_id).where(
@@ -87,3 +231,8 @@ class TokenStore:
         )
         with self.engine.connect() as conn:
             return conn.execute(query).first() is not None
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for what was stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -51,7 +51,7 @@ class DistributionService(CampaignSetup):
     ) -> BatchOutcome:
         actor.check_role(Role.ADMIN, Role.COMMITTEE)
         for index, item in enumerate(items):
-            actor.check_scope(Role.COMMITTEE, item.committee, f"items.{index}.committee")
+            actor.check_scope(Role.COMMITTEE, slug, item.committee, f"items.{index}.committee")
         keys = [self.hasher.digest(item.household) for item in items]
         contacts = self._sealed_contacts(slug, items, keys)
         return retrying(lambda: self._record_batch(slug, items, keys, actor, mode, contacts))
@@ -116,7 +116,7 @@ class DistributionService(CampaignSetup):
 
         def reverse() -> Outcome:
             household: Household = self.ledger.repository.get(hid)
-            actor.check_scope(Role.COMMITTEE, household.committee, "delivery_id")
+            actor.check_scope(Role.COMMITTEE, slug, household.committee, "delivery_id")
             household.reverse(delivery_id, reason, actor.name)
             committee = self.committee(slug, household.committee)
             committee.take_back(delivery_id)
@@ -133,7 +133,7 @@ class DistributionService(CampaignSetup):
         was never recorded, or is already reversed, only the new delivery is recorded.
         """
         actor.check_role(Role.ADMIN, Role.COMMITTEE)
-        actor.check_scope(Role.COMMITTEE, item.committee, "committee")
+        actor.check_scope(Role.COMMITTEE, slug, item.committee, "committee")
         self.campaign(slug)
         key = self.hasher.digest(item.household)
         old = self.locator.household_of(slug, replaced)

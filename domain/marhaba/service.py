@@ -141,7 +141,7 @@ class MarhabaService:
     ) -> BatchOutcome:
         """Movements at one site; an unknown operation or site refuses the whole batch."""
         actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, site, "site")
+        actor.check_scope(Role.SITE, slug, site, "site")
         self.site(slug, site)
         at_site = [SiteMovement(site, item) for item in items]
         return self.record_site_movements(slug, at_site, actor, mode)
@@ -156,7 +156,7 @@ class MarhabaService:
         """Movements each naming its site (spreadsheet rows); an unknown site refuses its row."""
         actor.check_role(Role.ADMIN, Role.SITE)
         for index, item in enumerate(items):
-            actor.check_scope(Role.SITE, item.site, f"items.{index}.site")
+            actor.check_scope(Role.SITE, slug, item.site, f"items.{index}.site")
         return retrying(lambda: self._record_batch(slug, items, actor, mode))
 
     def _record_batch(
@@ -184,7 +184,7 @@ class MarhabaService:
         self, slug: str, site: str, reference: str, command: AdjustMovement, actor: Actor
     ) -> Outcome:
         actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, site, "site")
+        actor.check_scope(Role.SITE, slug, site, "site")
 
         def adjust() -> Outcome:
             self.operation(slug)

@@ -305,7 +305,7 @@ def test_reimporting_the_same_file_changes_nothing(container: Container, admin: 
 
 def test_committee_token_imports_only_its_own_rows(container: Container, admin: Actor) -> None:
     prepare(container, admin)
-    anfa = Actor(Role.COMMITTEE, "t1", "casa-anfa")
+    anfa = Actor(Role.COMMITTEE, "t1", "casa-anfa", C)
     assert run(container, anfa, csv_bytes(*good_rows(2))).count("recorded") == 2
     from domain.actors import ForbiddenError
 

@@ -28,7 +28,7 @@ from projections.runner import Runner
 from projections.tally import Delta, Table, table_from_delta
 from tests.marhaba_data import ENDS, SITES, SLUG, STARTS, moment, movement
 
-SITE = Actor(Role.SITE, "genoa-desk", "port-genoa")
+SITE = Actor(Role.SITE, "genoa-desk", "port-genoa", "marhaba-2020")
 
 
 def seed(container: Container, admin: Actor) -> None:
