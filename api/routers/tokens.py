@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response, status
 
 from adapters.tokens import TokenInfo
@@ -13,7 +15,7 @@ from domain.actors import Role
 from domain.errors import NotFoundError
 
 router = APIRouter(prefix="/v1/tokens", tags=["tokens"])
-REFUSED = {
+REFUSED: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorPublic, "description": "no token, an unknown or an unbound one"},
     403: {"model": ErrorPublic, "description": "not an admin token"},
 }

@@ -8,7 +8,9 @@ from typing import Any
 
 from domain.actors import Actor, Role
 from domain.clock import utc_now
+from domain.closed_books import check_may_correct_closed
 from domain.distribution.batch import BatchDecision
+from domain.distribution.campaign import Campaign
 from domain.distribution.commands import (
     RecordDelivery,
 )
@@ -108,8 +110,9 @@ class DistributionService(CampaignSetup):
             return None
 
     def reverse_delivery(self, slug: str, delivery_id: str, reason: str, actor: Actor) -> Outcome:
+        """Reverse a delivery; once the campaign is closed, only an admin may, noted apart."""
         actor.check_role(Role.ADMIN, Role.COMMITTEE)
-        self.campaign(slug)
+        self.campaign(slug, to_change=False)
         hid = self.locator.household_of(slug, delivery_id)
         if hid is None:
             raise NotFoundError(f"no delivery '{delivery_id}' in campaign '{slug}'", "delivery_id")
@@ -117,12 +120,22 @@ class DistributionService(CampaignSetup):
         def reverse() -> Outcome:
             household: Household = self.ledger.repository.get(hid)
             actor.check_scope(Role.COMMITTEE, slug, household.committee, "delivery_id")
+            closed = self._closed_books(slug, actor)
             household.reverse(delivery_id, reason, actor.name)
+            for campaign in closed:
+                campaign.note_reversal_after_closure(household, delivery_id, reason, actor.name)
             committee = self.committee(slug, household.committee)
             committee.take_back(delivery_id)
-            return Outcome(True, self._save(household, committee))
+            return Outcome(True, self._save(household, committee, *closed))
 
         return retrying(reverse)
+
+    def _closed_books(self, slug: str, actor: Actor) -> tuple[Campaign, ...]:
+        """The campaign to note a correction on when it is closed (admins only), else none."""
+        if not self.campaign(slug, to_change=False).closed:
+            return ()
+        check_may_correct_closed(f"campaign '{slug}'", actor)
+        return (self.campaign(slug),)
 
     def correct_delivery(
         self, slug: str, replaced: str, item: RecordDelivery, reason: str, actor: Actor

@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.actors import Actor, Role
 from domain.clock import utc_now
+from domain.closed_books import check_may_correct_closed
 from domain.errors import ConflictError
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger, last_position, retrying
@@ -187,11 +188,19 @@ class MarhabaService:
         actor.check_scope(Role.SITE, slug, site, "site")
 
         def adjust() -> Outcome:
-            self.operation(slug)
+            operation = self.operation(slug)
             movement = self.find.movement(slug, site, reference)
             created = movement.adjust(
                 command.adjustment_id, command.delta, command.reason, actor.name
             )
-            return Outcome(created, self._save(movement) if created else 0)
+            if not created:
+                return Outcome(False, 0)
+            if not operation.closed:
+                return Outcome(True, self._save(movement))
+            check_may_correct_closed(f"operation '{slug}'", actor)
+            operation.note_adjustment_after_closure(
+                movement, command.adjustment_id, command.delta, command.reason, actor.name
+            )
+            return Outcome(True, self._save(movement, operation))
 
         return retrying(adjust)
