@@ -92,7 +92,9 @@ def reissue_command(role: str, scope: str | None) -> str:
 def _check_shape(role: Role, within: str | None, scope: str | None) -> None:
     parent = SCOPE_PARENT.get(role)
     if parent is None and (scope or within):
-        raise DomainError(f"a {role.value} token takes no campaign, operation, committee or site")
+        raise DomainError(
+            f"a token of role '{role.value}' takes no campaign, operation, committee or site"
+        )
     if parent is not None and not (scope and within):
         flag = "committee" if role is Role.COMMITTEE else "site"
         raise DomainError(
