@@ -111,6 +111,7 @@ def operation_totals(operation: str, table: Table) -> dict[str, Any]:
         **_everything(table, "operation", ""),
         "sites": _sites(table),
         "days": _days(table),
+        "site_days": site_days(table),
         "modes": _modes(table),
         "categories": _categories(table),
         "destinations": _destinations(table),

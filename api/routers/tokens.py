@@ -10,7 +10,13 @@ from adapters.tokens import TokenInfo
 from api.deps import ActorDep, ContainerDep
 from api.presenters.tokens import scope_of
 from api.schemas.common import ErrorPublic
-from api.schemas.tokens import RevocationPublic, TokenCreate, TokenIssuedPublic, TokenPublic
+from api.schemas.tokens import (
+    CallerPublic,
+    RevocationPublic,
+    TokenCreate,
+    TokenIssuedPublic,
+    TokenPublic,
+)
 from domain.actors import Role
 from domain.errors import NotFoundError
 
@@ -30,6 +36,18 @@ def _public(info: TokenInfo) -> TokenPublic:
         created_at=info.created_at,
         last_used_at=info.last_used_at,
         revoked_at=info.revoked_at,
+    )
+
+
+@router.get("/me", response_model=CallerPublic, responses={401: REFUSED[401]})
+def who_am_i(actor: ActorDep) -> CallerPublic:
+    """The calling token's role and scope (any token): the dashboard shows its scope first."""
+    return CallerPublic(
+        id=actor.token_id,
+        role=actor.role.value,
+        scope=actor.scope,
+        within=actor.within,
+        described=actor.describe(),
     )
 
 

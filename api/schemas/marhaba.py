@@ -202,6 +202,10 @@ class DayTotalsPublic(BaseModel):
     people_assisted: int
 
 
+class SiteDayTotalsPublic(DayTotalsPublic):
+    site: str
+
+
 class ModeTotalsPublic(TravelTotals):
     mode: str
 
@@ -238,6 +242,7 @@ class OperationTotalsPublic(TravelTotals, AssistanceTotals):
     )
     sites: list[SiteTotalsPublic]
     days: list[DayTotalsPublic]
+    site_days: list[SiteDayTotalsPublic] = Field(description="each site on each day it counted")
     modes: list[ModeTotalsPublic]
     categories: list[CategoryTotalsPublic]
     destinations: list[DestinationTotalsPublic]

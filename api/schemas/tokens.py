@@ -39,3 +39,13 @@ class TokenIssuedPublic(TokenPublic):
 class RevocationPublic(BaseModel):
     id: str
     status: str = Field(description="revoked, or unchanged when it already was")
+
+
+class CallerPublic(BaseModel):
+    """Who the calling token is: what the dashboard shows first."""
+
+    id: str
+    role: str
+    scope: str | None = Field(description="its committee or site code")
+    within: str | None = Field(description="the campaign or operation of that committee or site")
+    described: str = Field(description="what the token is for, as refusals say it")
