@@ -14,40 +14,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, DateTime, Engine, String, Table, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from adapters.database import metadata
+from adapters.token_tables import (
+    TokenInfo,
+    api_token_bindings,
+    api_token_uses,
+    api_tokens,
+    aware,
+    list_tokens,
+)
 from domain.actors import SCOPE_PARENT, Actor, Role
 from domain.errors import DomainError
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
 # Last use is kept to the minute: one write per token per minute, not one per request.
 USE_RESOLUTION = timedelta(minutes=1)
-
-api_tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("digest", String(64), primary_key=True),
-    Column("token_id", String(12), nullable=False, unique=True),
-    Column("role", String(20), nullable=False),
-    Column("scope", String(80)),
-    Column("label", String(200), nullable=False, default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-)
-api_token_bindings = Table(
-    "api_token_bindings",
-    metadata,
-    Column("token_id", String(12), primary_key=True),
-    Column("within", String(63), nullable=False),  # the campaign or operation slug
-)
-api_token_uses = Table(
-    "api_token_uses",
-    metadata,
-    Column("token_id", String(12), primary_key=True),
-    Column("last_used_at", DateTime(timezone=True), nullable=False),
-)
 
 SCOPED_ROLES = set(SCOPE_PARENT)
 BindingCheck = Callable[[Role, str, str], None]
@@ -67,20 +50,6 @@ def digest(token: str) -> str:
 class IssuedToken:
     token: str
     actor: Actor
-
-
-@dataclass(frozen=True, slots=True)
-class TokenInfo:
-    """One token as `tokens list` shows it; never the secret."""
-
-    token_id: str
-    role: str
-    scope: str | None
-    within: str | None
-    label: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
 
 
 def reissue_command(role: str, scope: str | None) -> str:
@@ -164,7 +133,7 @@ class TokenStore:
 
     def _touch(self, token_id: str, last_used: datetime | None) -> None:
         now = datetime.now(UTC)
-        if last_used is not None and _aware(last_used) > now - USE_RESOLUTION:
+        if last_used is not None and aware(last_used) > now - USE_RESOLUTION:
             return
         table = api_token_uses
         with self.engine.begin() as conn:
@@ -197,35 +166,7 @@ class TokenStore:
 
     def list(self, token_id: str | None = None) -> list[TokenInfo]:
         """Every token oldest first, or the one with ``token_id``."""
-        tokens, bindings, uses = api_tokens, api_token_bindings, api_token_uses
-        query = (
-            select(
-                tokens.c.token_id,
-                tokens.c.role,
-                tokens.c.scope,
-                bindings.c.within,
-                tokens.c.label,
-                tokens.c.created_at,
-                uses.c.last_used_at,
-                tokens.c.revoked_at,
-            )
-            .outerjoin(bindings, bindings.c.token_id == tokens.c.token_id)
-            .outerjoin(uses, uses.c.token_id == tokens.c.token_id)
-            .order_by(tokens.c.created_at, tokens.c.token_id)
-        )
-        if token_id is not None:
-            query = query.where(tokens.c.token_id == token_id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [
-            TokenInfo(
-                *row[:5],
-                _aware(row.created_at),
-                row.last_used_at and _aware(row.last_used_at),
-                row.revoked_at and _aware(row.revoked_at),
-            )
-            for row in rows
-        ]
+        return list_tokens(self.engine, token_id)
 
     def has_admin(self) -> bool:
         query = select(api_tokens.c.token_id).where(
@@ -233,8 +174,3 @@ class TokenStore:
         )
         with self.engine.connect() as conn:
             return conn.execute(query).first() is not None
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for what was stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

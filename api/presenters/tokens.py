@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.tokens import TokenInfo
+from adapters.token_tables import TokenInfo
 
 TOKEN_COLUMNS = ("id", "role", "scope", "label", "created", "last_used", "revoked")
 

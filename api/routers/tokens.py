@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from adapters.tokens import TokenInfo
+from adapters.token_tables import TokenInfo
 from api.deps import ActorDep, ContainerDep
 from api.presenters.tokens import scope_of
 from api.schemas.common import ErrorPublic

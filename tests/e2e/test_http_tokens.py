@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.settings import Settings
-from adapters.tokens import api_tokens, digest
+from adapters.token_tables import api_tokens
+from adapters.tokens import digest
 from api.cli import app
 from domain.actors import Role
 from tests.conftest import TEST_SECRET, LiveServer
