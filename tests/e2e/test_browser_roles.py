@@ -107,6 +107,7 @@ def test_a_committee_sees_its_own_figures_first_and_no_donations_then_a_failed_r
         _live(page, words)
 
     _in_every_language(page, check)
+    dashboard.shot(page, field["server"].container.settings, "committee-ar")
     _a_failed_refresh_is_never_shown_as_live(page)
     assert problems == [], problems
     context.close()
@@ -177,6 +178,7 @@ def test_a_phone_with_two_campaigns_does_not_overflow(browser: Any, field: dict[
         assert overflow <= 0, f"{lang}: the page is {overflow}px wider than the phone"
 
     _in_every_language(page, check)
+    dashboard.shot(page, field["server"].container.settings, "phone-campaigns-ar")
     page.locator("#campaign").select_option("ramadan-1442")
     expect(page.locator("#campaign-name")).to_have_text(long_name)
     context.close()
