@@ -28,9 +28,10 @@ from adapters.spreadsheets.importer import Importer
 from adapters.spreadsheets.kinds import Target
 from adapters.spreadsheets.marhaba import MOVEMENTS
 from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
-from adapters.tokens import TokenStore
+from adapters.tokens import BindingCheck, TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
 from adapters.wakeup import listen_for_appends
+from domain.actors import Role
 from domain.distribution.service import DistributionService
 from domain.donations.service import DonationService
 from domain.ids import IdentityHasher
@@ -148,7 +149,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         views,
         runner,
         live,
-        TokenStore(engine),
+        TokenStore(engine, binding_check(service, marhaba_service)),
         metrics,
         service,
         marhaba_service,
@@ -158,6 +159,18 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         audit,
         personal,
     )
+
+
+def binding_check(distribution: DistributionService, marhaba: MarhabaService) -> BindingCheck:
+    """A token is issued only for a committee or site that exists (404 otherwise)."""
+
+    def check(role: Role, within: str, scope: str) -> None:
+        if role is Role.COMMITTEE:
+            distribution.committee(within, scope)
+        else:
+            marhaba.site(within, scope)
+
+    return check
 
 
 def field_targets(

@@ -1,32 +1,45 @@
-"""API tokens: random bearer secrets, stored only as SHA-256 digests."""
+"""API tokens: random bearer secrets, stored only as SHA-256 digests.
+
+A committee token is bound to one committee of one campaign, a site token to one site
+of one operation (``api_token_bindings``): a code alone names different committees in
+different campaigns. Tokens issued before bindings existed have no binding row and are
+refused with the command that reissues them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, DateTime, Engine, String, Table, insert, select, update
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-from adapters.database import metadata
-from domain.actors import Actor, Role
+from adapters.token_tables import (
+    TokenInfo,
+    api_token_bindings,
+    api_token_uses,
+    api_tokens,
+    aware,
+    list_tokens,
+)
+from domain.actors import SCOPE_PARENT, Actor, Role
+from domain.errors import DomainError
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
+# Last use is kept to the minute: one write per token per minute, not one per request.
+USE_RESOLUTION = timedelta(minutes=1)
 
-api_tokens = Table(
-    "api_tokens",
-    metadata,
-    Column("digest", String(64), primary_key=True),
-    Column("token_id", String(12), nullable=False, unique=True),
-    Column("role", String(20), nullable=False),
-    Column("scope", String(80)),
-    Column("label", String(200), nullable=False, default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-)
+SCOPED_ROLES = set(SCOPE_PARENT)
+BindingCheck = Callable[[Role, str, str], None]
 
-SCOPED_ROLES = {Role.COMMITTEE, Role.SITE}
+
+class UnboundTokenError(DomainError):
+    """A committee or site token from before tokens were bound to a campaign or operation."""
+
+    status = 401
 
 
 def digest(token: str) -> str:
@@ -39,15 +52,44 @@ class IssuedToken:
     actor: Actor
 
 
-class TokenStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+def reissue_command(role: str, scope: str | None) -> str:
+    flag = "committee" if role == Role.COMMITTEE else "site"
+    parent = SCOPE_PARENT[Role(role)]
+    return f"tadamon tokens create --role {role} --{parent} {parent.upper()} --{flag} {scope}"
 
-    def create(self, role: Role, scope: str | None = None, label: str = "") -> IssuedToken:
-        if role in SCOPED_ROLES and not scope:
-            raise ValueError(f"a {role.value} token needs a scope (--committee or --site)")
-        if role not in SCOPED_ROLES and scope:
-            raise ValueError(f"a {role.value} token takes no scope")
+
+def _check_shape(role: Role, within: str | None, scope: str | None) -> None:
+    parent = SCOPE_PARENT.get(role)
+    if parent is None and (scope or within):
+        raise DomainError(
+            f"a token of role '{role.value}' takes no campaign, operation, committee or site"
+        )
+    if parent is not None and not (scope and within):
+        flag = "committee" if role is Role.COMMITTEE else "site"
+        raise DomainError(
+            f"a {role.value} token needs a {parent} and a {flag} (--{parent}, --{flag})"
+        )
+
+
+class TokenStore:
+    def __init__(self, engine: Engine, check_binding: BindingCheck | None = None) -> None:
+        self.engine = engine
+        # Checks that the campaign and committee (or operation and site) exist.
+        self.check_binding = check_binding
+
+    def issue(
+        self, role: Role, within: str | None, scope: str | None, label: str = ""
+    ) -> IssuedToken:
+        """What `tokens create` and the admin endpoint do: check the binding, then create."""
+        _check_shape(role, within, scope)
+        if within and scope and self.check_binding is not None:
+            self.check_binding(role, within, scope)
+        return self.create(role, scope, label, within)
+
+    def create(
+        self, role: Role, scope: str | None = None, label: str = "", within: str | None = None
+    ) -> IssuedToken:
+        _check_shape(role, within, scope)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token_id = digest(token)[:10]
         with self.engine.begin() as conn:
@@ -61,25 +103,70 @@ class TokenStore:
                     created_at=datetime.now(UTC),
                 )
             )
-        return IssuedToken(token, Actor(role, token_id, scope))
+            if within is not None:
+                conn.execute(insert(api_token_bindings).values(token_id=token_id, within=within))
+        return IssuedToken(token, Actor(role, token_id, scope, within))
 
     def authenticate(self, token: str) -> Actor | None:
-        query = select(api_tokens.c.role, api_tokens.c.token_id, api_tokens.c.scope).where(
-            api_tokens.c.digest == digest(token), api_tokens.c.revoked_at.is_(None)
+        tokens, bindings, uses = api_tokens, api_token_bindings, api_token_uses
+        query = (
+            select(tokens.c.role, tokens.c.token_id, tokens.c.scope, bindings.c.within)
+            .add_columns(uses.c.last_used_at)
+            .outerjoin(bindings, bindings.c.token_id == tokens.c.token_id)
+            .outerjoin(uses, uses.c.token_id == tokens.c.token_id)
+            .where(tokens.c.digest == digest(token), tokens.c.revoked_at.is_(None))
         )
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return Actor(Role(row.role), row.token_id, row.scope) if row else None
-
-    def revoke(self, token_id: str) -> bool:
-        with self.engine.begin() as conn:
-            return bool(
-                conn.execute(
-                    update(api_tokens)
-                    .where(api_tokens.c.token_id == token_id)
-                    .values(revoked_at=datetime.now(UTC))
-                ).rowcount
+        if row is None:
+            return None
+        role = Role(row.role)
+        if role in SCOPED_ROLES and row.within is None:
+            raise UnboundTokenError(
+                f"this {role.value} token ({row.token_id}, for '{row.scope}') was issued before "
+                f"tokens were bound to a {SCOPE_PARENT[role]} and no longer works; an admin "
+                f"reissues it with: tadamon tokens revoke {row.token_id} && "
+                + reissue_command(role.value, row.scope)
             )
+        self._touch(row.token_id, row.last_used_at)
+        return Actor(role, row.token_id, row.scope, row.within)
+
+    def _touch(self, token_id: str, last_used: datetime | None) -> None:
+        now = datetime.now(UTC)
+        if last_used is not None and aware(last_used) > now - USE_RESOLUTION:
+            return
+        table = api_token_uses
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(table).where(table.c.token_id == token_id).values(last_used_at=now)
+            ).rowcount
+        if not changed:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(table).values(token_id=token_id, last_used_at=now))
+            except IntegrityError:
+                pass  # another request of the same token wrote it first: it is used now
+
+    def revoke(self, token_id: str) -> bool | None:
+        """True when revoked now, False when it already was, None when there is no such id."""
+        with self.engine.begin() as conn:
+            known = conn.execute(
+                select(api_tokens.c.revoked_at).where(api_tokens.c.token_id == token_id)
+            ).first()
+            if known is None:
+                return None
+            if known.revoked_at is not None:
+                return False
+            conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.token_id == token_id)
+                .values(revoked_at=datetime.now(UTC))
+            )
+            return True
+
+    def list(self, token_id: str | None = None) -> list[TokenInfo]:
+        """Every token oldest first, or the one with ``token_id``."""
+        return list_tokens(self.engine, token_id)
 
     def has_admin(self) -> bool:
         query = select(api_tokens.c.token_id).where(

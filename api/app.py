@@ -23,6 +23,7 @@ from api.routers import (
     ops,
     reception,
     stores,
+    tokens,
 )
 
 
@@ -56,6 +57,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(kobo.router)
     app.include_router(audit.router)
+    app.include_router(tokens.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(

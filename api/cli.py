@@ -14,11 +14,13 @@ from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
 from adapters.heap import settle_heap
 from adapters.settings import Settings
 from api.cli_audit import audit_app
+from api.presenters.tokens import TOKEN_COLUMNS, token_row
 from api.simulate import simulate
 from domain.actors import Role
+from domain.errors import DomainError
 
 app = typer.Typer(help="Tadamon: event-sourced operations ledger.", no_args_is_help=True)
-tokens_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 import_app = typer.Typer(help="Import records from CSV spreadsheets.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -155,26 +157,43 @@ def project(
 @tokens_app.command("create")
 def tokens_create(
     role: Annotated[Role, typer.Option(help="admin, committee, site, donations or auditor")],
+    campaign: Annotated[str | None, typer.Option(help="campaign of the committee")] = None,
     committee: Annotated[str | None, typer.Option(help="committee code (committee role)")] = None,
+    operation: Annotated[str | None, typer.Option(help="operation of the site")] = None,
     site: Annotated[str | None, typer.Option(help="reception site code (site role)")] = None,
     label: Annotated[str, typer.Option(help="who the token is for")] = "",
 ) -> None:
-    """Print a new bearer token; only its SHA-256 digest is stored."""
+    """Print a new bearer token, then its id on stderr; only its SHA-256 digest is stored."""
     container = _container()
     try:
-        issued = container.tokens.create(role, committee or site, label)
-    except ValueError as error:
-        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        issued = container.tokens.issue(role, campaign or operation, committee or site, label)
+    except DomainError as error:
+        typer.secho(f"error: {error.reason}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     typer.echo(issued.token)
+    # stderr, so that TOKEN=$(tadamon tokens create ...) still captures the token alone
+    typer.echo(
+        f"id {issued.actor.token_id} (revoke with: tadamon tokens revoke {issued.actor.token_id})",
+        err=True,
+    )
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """Every token: id, role, scope, label, created, last used, revoked (never the secret)."""
+    typer.echo("\t".join(TOKEN_COLUMNS))
+    for info in _container().tokens.list():
+        typer.echo("\t".join(token_row(info)))
 
 
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: Annotated[str, typer.Argument(help="the token's id")]) -> None:
-    """Revoke a token by its id (shown in events as role@scope#id)."""
-    if not _container().tokens.revoke(token_id):
+    """Revoke a token by its id (from `tokens list`; shown in events as role@scope#id)."""
+    revoked = _container().tokens.revoke(token_id)
+    if revoked is None:
         typer.secho(f"error: no token with id {token_id}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
+    typer.echo(f"token {token_id} " + ("revoked" if revoked else "was already revoked"))
 
 
 CsvFile = Annotated[Path, typer.Argument(help="CSV file as Excel or LibreOffice saves it")]

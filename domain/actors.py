@@ -16,6 +16,11 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
+# A scoped role's token belongs to one committee of one campaign, or one site of one
+# operation: a code alone names different committees in different campaigns.
+SCOPE_PARENT = {Role.COMMITTEE: "campaign", Role.SITE: "operation"}
+
+
 class ForbiddenError(DomainError):
     """The actor's role or scope does not allow this command."""
 
@@ -24,30 +29,43 @@ class ForbiddenError(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """An authenticated caller; ``scope`` is the committee or site a token is bound to."""
+    """An authenticated caller.
+
+    ``scope`` is the committee or site a token is bound to, ``within`` the campaign or
+    operation that committee or site belongs to.
+    """
 
     role: Role
     token_id: str
     scope: str | None = None
+    within: str | None = None
 
     @property
     def name(self) -> str:
         suffix = f"@{self.scope}" if self.scope else ""
         return f"{self.role.value}{suffix}#{self.token_id}"
 
+    def describe(self) -> str:
+        """What this token is for, as the refusals say it."""
+        parent = SCOPE_PARENT.get(self.role)
+        if parent is None:
+            return f"the {self.role.value} role"
+        return f"{self.role.value} '{self.scope}' of {parent} '{self.within}'"
+
     def check_role(self, *allowed: Role) -> None:
         if self.role not in allowed:
             wanted = ", ".join(role.value for role in allowed)
-            raise ForbiddenError(f"role '{self.role.value}' may not do this (needs {wanted})")
+            raise ForbiddenError(f"this token is for {self.describe()}; this needs {wanted}")
 
-    def check_scope(self, role: Role, scope: str, field: str) -> None:
+    def check_scope(self, role: Role, within: str, scope: str, field: str) -> None:
         """An admin may act for anyone; a scoped token only for its own committee or site."""
         if self.role is Role.ADMIN:
             return
         self.check_role(role)
-        if self.scope != scope:
+        if (self.within, self.scope) != (within, scope):
+            wanted = f"{role.value} '{scope}' of {SCOPE_PARENT[role]} '{within}'"
             raise ForbiddenError(
-                f"this token is scoped to '{self.scope}' and cannot act for '{scope}'", field
+                f"this token is for {self.describe()} and cannot act for {wanted}", field
             )
 
 

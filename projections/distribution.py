@@ -43,6 +43,12 @@ def _closed(d: Delta, e: Any) -> None:
     d.label(e.campaign, "campaign", "", "closed_at", e.timestamp.isoformat())
 
 
+def _corrected_after_closure(d: Delta, e: Any) -> None:
+    # The reversal itself restates the totals; this keeps what changed after closure apart.
+    d.add(e.campaign, "campaign", "", "reversed_after_closure", 1)
+    d.add(e.campaign, "campaign", "", "people_reversed_after_closure", e.household_size)
+
+
 def _registered(d: Delta, e: Any) -> None:
     d.add(e.campaign, "campaign", "", "committees", 1)
     d.add(e.campaign, "province", e.province, "committees", 1)
@@ -74,6 +80,7 @@ PROJECTION = dispatching(
         (Campaign, "QuotaSet"): _quota_set,
         (Campaign, "KitsDispatched"): _kits_dispatched,
         (Campaign, "Closed"): _closed,
+        (Campaign, "CorrectedAfterClosure"): _corrected_after_closure,
         (Committee, "Registered"): _registered,
         (Household, "KitDelivered"): _delivered,
         (Household, "KitDeliveredAfterReversal"): _delivered,

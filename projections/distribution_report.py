@@ -65,6 +65,17 @@ def _committees(table: Table) -> list[dict[str, Any]]:
     return rows
 
 
+def _after_closure(table: Table) -> dict[str, int]:
+    """How the totals moved after the books were closed: admins' corrections, apart."""
+    reversed_ = table.value("campaign", "", "reversed_after_closure")
+    people = table.value("campaign", "", "people_reversed_after_closure")
+    return {
+        "deliveries_reversed": reversed_,
+        "households_served": -reversed_,
+        "people_reached": -people,
+    }
+
+
 def _days(table: Table) -> list[dict[str, Any]]:
     return [
         {
@@ -85,6 +96,7 @@ def campaign_totals(campaign: str, table: Table) -> dict[str, Any]:
         "starts_on": table.text("campaign", "", "starts_on"),
         "ends_on": table.text("campaign", "", "ends_on"),
         "closed_at": table.text("campaign", "", "closed_at"),
+        "after_closure": _after_closure(table),
         "target_households": table.value("campaign", "", "target_households"),
         "budget_centimes": table.value("campaign", "", "budget_centimes"),
         **head,

@@ -153,6 +153,8 @@ def _goods_dispatched(d: Delta, e: Any) -> None:
     places = (TOTAL, ("recipient", e.recipient), ("store", e.store))
     _add(d, places, "dispatches", 1)
     _add(d, places, "value_dispatched_centimes", e.value_centimes)
+    # Kept apart so that every view shows the restated value beside the original.
+    _add(d, places, "value_at_dispatch_centimes", e.value_centimes)
     for line in e.lines:
         _dispatched_line(d, e, line)
 
@@ -181,6 +183,8 @@ def _lot_revalued(d: Delta, e: Any) -> None:
     d.add(ALL, "stock", stock, "value_centimes", e.on_hand_after - (e.on_hand_before or 0))
     if e.previous_centimes is None:
         d.add(ALL, "stock", stock, "unvalued_milli", -milli(e.on_hand_quantity))
+    if any(share["after"] != share["before"] for share in e.recipients):
+        d.add(ALL, *TOTAL, "dispatch_corrections", 1)
     for share in e.recipients:
         change = share["after"] - (share["before"] or 0)
         places = (TOTAL, ("recipient", share["recipient"]), ("store", e.store))

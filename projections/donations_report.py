@@ -84,6 +84,17 @@ def _goods(table: Table, dimension: str, member: str) -> dict[str, Any]:
     }
 
 
+def dispatched(table: Table, dimension: str, member: str) -> dict[str, str]:
+    """What was dispatched, restated at today's values, beside its value when it left."""
+    now = table.value(dimension, member, "value_dispatched_centimes")
+    then = table.value(dimension, member, "value_at_dispatch_centimes")
+    return {
+        "value_dispatched_mad": mad_text(now),
+        "value_at_dispatch_mad": mad_text(then),
+        "restated_by_mad": mad_text(now - then),
+    }
+
+
 def _stock(table: Table) -> list[dict[str, Any]]:
     return [
         {
@@ -111,7 +122,7 @@ def _stores(table: Table, stock: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "city": table.text("store", code, "city"),
                 "value_on_hand_mad": mad_text(on_hand),
                 "dispatches": table.value("store", code, "dispatches"),
-                "value_dispatched_mad": _mad(table, "store", code, "value_dispatched_centimes"),
+                **dispatched(table, "store", code),
             }
         )
     return rows
@@ -126,7 +137,7 @@ def _recipients(table: Table) -> list[dict[str, Any]]:
             "name": table.text("recipient", code, "name"),
             "dispatches": table.value("recipient", code, "dispatches"),
             "acknowledged": table.value("recipient", code, "acknowledged"),
-            "value_dispatched_mad": _mad(table, "recipient", code, "value_dispatched_centimes"),
+            **dispatched(table, "recipient", code),
             "items": [
                 _goods(table, "supply", member)
                 for member in supplies
@@ -164,7 +175,8 @@ def donation_totals(
         "corrections": table.value("total", "", "corrections"),
         "dispatches": table.value("total", "", "dispatches"),
         "acknowledged": table.value("total", "", "acknowledged"),
-        "value_dispatched_mad": _mad(table, "total", "", "value_dispatched_centimes"),
+        **dispatched(table, "total", ""),
+        "dispatch_corrections": table.value("total", "", "dispatch_corrections"),
         "shipped_tonnes": quantity_text(table.value("total", "", "shipped_kilograms")),
         "donors": _donors(table),
         "categories": _categories(table),

@@ -33,6 +33,12 @@ def _operation_closed(d: Delta, e: Any) -> None:
     d.label(e.operation, "operation", "", "closed_at", e.timestamp.isoformat())
 
 
+def _corrected_after_closure(d: Delta, e: Any) -> None:
+    # The adjustment itself restates the totals; this keeps what changed after closure apart.
+    d.add(e.operation, "after_closure", "", TRAVELLERS[e.direction], e.delta)
+    d.add(e.operation, "after_closure", "", "adjustments", 1)
+
+
 def _site_registered(d: Delta, e: Any) -> None:
     d.add(e.operation, "operation", "", "sites", 1)
     for name in SITE_LABELS:
@@ -96,6 +102,7 @@ PROJECTION = dispatching(
     {
         (Operation, "Launched"): _launched,
         (Operation, "Closed"): _operation_closed,
+        (Operation, "CorrectedAfterClosure"): _corrected_after_closure,
         (Site, "Registered"): _site_registered,
         (Site, "Closed"): _site_closed,
         (Movement, "Recorded"): _movement_recorded,

@@ -102,11 +102,16 @@ def operation_totals(operation: str, table: Table) -> dict[str, Any]:
         "starts_on": table.text("operation", "", "starts_on"),
         "ends_on": table.text("operation", "", "ends_on"),
         "closed_at": table.text("operation", "", "closed_at"),
+        "after_closure": {
+            m: table.value("after_closure", "", m)
+            for m in ("adjustments", "arrivals", "departures")
+        },
         "sites_registered": table.value("operation", "", "sites"),
         "sites_closed": table.value("operation", "", "sites_closed"),
         **_everything(table, "operation", ""),
         "sites": _sites(table),
         "days": _days(table),
+        "site_days": site_days(table),
         "modes": _modes(table),
         "categories": _categories(table),
         "destinations": _destinations(table),

@@ -140,8 +140,11 @@ class LiveServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
-    def token(self, role: Role, scope: str | None = None) -> dict[str, str]:
-        issued = self.container.tokens.create(role, scope)
+    def token(
+        self, role: Role, scope: str | None = None, within: str | None = None
+    ) -> dict[str, str]:
+        """A bearer header; a committee or site ``scope`` needs its campaign or operation."""
+        issued = self.container.tokens.create(role, scope, within=within)
         return {"Authorization": f"Bearer {issued.token}"}
 
 

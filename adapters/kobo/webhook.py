@@ -123,7 +123,7 @@ class KoboWebhook:
             )
         role, column = kind.scoped_by
         scope = parsed[column] if column else None
-        return kind.build(parsed), Actor(role, f"kobo.{form}"[:40], scope)
+        return kind.build(parsed), Actor(role, f"kobo.{form}"[:40], scope, mapping.scope)
 
 
 def _check_mapping(kind: FieldKind, mapping: FormMapping) -> None:

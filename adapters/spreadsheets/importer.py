@@ -71,7 +71,7 @@ class Importer:
         shared = dict(constants or {})
         role, scope_column = target.kind.scoped_by
         if scope_column in shared:
-            actor.check_scope(role, shared[scope_column], scope_column)
+            actor.check_scope(role, scope, shared[scope_column], scope_column)
         # An empty dry run checks the caller's role and that the campaign exists, before
         # a file whose every row is unreadable could answer without asking the service.
         target.submit(scope, [], actor, BatchMode.DRY_RUN)

@@ -6,6 +6,7 @@ from typing import Any
 
 from api.schemas.donations import (
     CorrectionPublic,
+    DispatchCorrectionPublic,
     DispatchPublic,
     DonationPublic,
     LinePublic,
@@ -73,7 +74,7 @@ def _correction(event: Any) -> CorrectionPublic:
     )
 
 
-def store_public(store: Store) -> StorePublic:
+def store_public(store: Store, service: DonationService) -> StorePublic:
     return StorePublic(
         code=store.code,
         name=store.name,
@@ -88,21 +89,36 @@ def store_public(store: Store) -> StorePublic:
             )
             for item, unit, on_hand, value, unvalued in store.stock()
         ],
-        dispatches=[_dispatch(code, record) for code, record in store.dispatches.items()],
+        dispatches=[_dispatch(store, code, service) for code in store.dispatches],
     )
 
 
-def _dispatch(code: str, record: dict[str, Any]) -> DispatchPublic:
+def _dispatch(store: Store, code: str, service: DonationService) -> DispatchPublic:
+    record = store.dispatches[code]
     acknowledged = record["acknowledged"]
+    value, since = store.restated(code)
     return DispatchPublic(
         dispatch=code,
         recipient=record["recipient"],
         recipient_kind=record["recipient_kind"],
         dispatched_at=record["dispatched_at"],
-        value_mad=mad_text(record["value_centimes"]),
+        value_mad=mad_text(value),
+        value_at_dispatch_mad=mad_text(record["value_centimes"]),
+        corrections=[c for lot in since for c in _corrections_since(service, *lot)],
         acknowledged_at=acknowledged[0] if acknowledged else None,
         acknowledgement_reference=acknowledged[1] if acknowledged else None,
     )
+
+
+def _corrections_since(
+    service: DonationService, donation: str, line: int, seen: int
+) -> list[DispatchCorrectionPublic]:
+    """The line's corrections after the first ``seen`` (those the dispatch already had)."""
+    history = [e for e in service.valuation_history(donation) if e.line == line]
+    return [
+        DispatchCorrectionPublic(donation=donation, **_correction(e).model_dump())
+        for e in history[seen:]
+    ]
 
 
 def shipment_public(shipment: Shipment) -> ShipmentPublic:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from api.answers import batch_answer, command_answer
 from api.deps import ActorDep, ContainerDep, ViewReaderDep, VisibilityDep
-from api.schemas.common import CommandPublic, centimes, mad
+from api.schemas.common import CommandPublic, ErrorPublic, centimes, mad
 from api.schemas.distribution import (
     CampaignCreate,
     CampaignPublic,
@@ -170,7 +170,18 @@ def record_deliveries(
 
 
 @router.post(
-    "/{campaign}/deliveries/{delivery_id}/reversal", status_code=201, response_model=CommandPublic
+    "/{campaign}/deliveries/{delivery_id}/reversal",
+    status_code=201,
+    response_model=CommandPublic,
+    responses={
+        403: {"model": ErrorPublic, "description": "not this committee's token"},
+        404: {"model": ErrorPublic, "description": "no such campaign or delivery"},
+        409: {
+            "model": ErrorPublic,
+            "description": "already reversed, superseded, or the campaign is closed (only an "
+            "admin corrects closed books, and the totals show it in after_closure)",
+        },
+    },
 )
 def reverse_delivery(
     campaign: str,

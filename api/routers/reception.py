@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from api.answers import batch_answer, command_answer
 from api.deps import ActorDep, ContainerDep, VisibilityDep
-from api.schemas.common import CommandPublic
+from api.schemas.common import CommandPublic, ErrorPublic
 from api.schemas.marhaba import (
     AdjustmentCreate,
     CaseClosureCreate,
@@ -54,7 +54,19 @@ def record_movements(
     return batch_answer(outcome, visibility, MovementBatchPublic, "reference")
 
 
-@router.post("/movements/{movement}/adjustments", status_code=201, response_model=CommandPublic)
+@router.post(
+    "/movements/{movement}/adjustments",
+    status_code=201,
+    response_model=CommandPublic,
+    responses={
+        403: {"model": ErrorPublic, "description": "not this site's token"},
+        409: {
+            "model": ErrorPublic,
+            "description": "another delta under this id, below zero, or the operation is "
+            "closed (only an admin corrects closed books)",
+        },
+    },
+)
 def adjust_movement(
     operation: str,
     site: str,

@@ -48,7 +48,7 @@ def open_store(
 def get_store(store: str, container: ContainerDep, actor: ActorDep) -> StorePublic:
     """Show a store's stock on hand per item and its dispatches, from its own events."""
     container.donations.check_reader(actor)
-    return store_public(container.donations.store(store))
+    return store_public(container.donations.store(store), container.donations)
 
 
 @router.post("/v1/stores/{store}/dispatches", status_code=201, response_model=CommandPublic)

@@ -173,12 +173,21 @@ class DayTotalsPublic(BaseModel):
     people_reached: int
 
 
+class AfterClosurePublic(BaseModel):
+    """Corrections an admin made after the campaign was closed, already in the totals."""
+
+    deliveries_reversed: int
+    households_served: int = Field(description="change to households served since closure")
+    people_reached: int = Field(description="change to people reached since closure")
+
+
 class CampaignTotalsPublic(BaseModel):
     campaign: str
     name: str | None
     starts_on: date | None
     ends_on: date | None
     closed_at: str | None
+    after_closure: AfterClosurePublic
     target_households: int
     budget_mad: str
     quota: int

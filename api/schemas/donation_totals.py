@@ -53,22 +53,28 @@ class StockTotalsPublic(GoodsPublic):
     description: str | None
 
 
-class StoreTotalsPublic(BaseModel):
+class DispatchedTotals(BaseModel):
+    value_dispatched_mad: str = Field(
+        description="restated: at the values the goods have now, after valuation corrections"
+    )
+    value_at_dispatch_mad: str = Field(description="what the goods were worth when they left")
+    restated_by_mad: str = Field(description="the corrections made after dispatch, in MAD")
+
+
+class StoreTotalsPublic(DispatchedTotals):
     code: str
     name: str | None
     city: str | None
     value_on_hand_mad: str
     dispatches: int
-    value_dispatched_mad: str
 
 
-class RecipientTotalsPublic(BaseModel):
+class RecipientTotalsPublic(DispatchedTotals):
     code: str
     kind: str | None
     name: str | None
     dispatches: int
     acknowledged: int
-    value_dispatched_mad: str
     items: list[GoodsPublic]
 
 
@@ -111,7 +117,7 @@ class ReconciliationPublic(BaseModel):
     unvalued_lines: list[ReconciledLinePublic]
 
 
-class DonationTotalsPublic(GiftTotals):
+class DonationTotalsPublic(GiftTotals, DispatchedTotals):
     position: int = Field(description="these totals include every event up to this ledger position")
     as_of: datetime | None = Field(
         None, description="set when these totals were replayed as of this instant"
@@ -120,7 +126,7 @@ class DonationTotalsPublic(GiftTotals):
     corrections: int
     dispatches: int
     acknowledged: int
-    value_dispatched_mad: str
+    dispatch_corrections: int = Field(description="valuation corrections of goods already sent")
     shipped_tonnes: str
     donors: list[DonorTotalsPublic]
     categories: list[CategoryTotalsPublic]

@@ -176,12 +176,22 @@ class StockPublic(BaseModel):
     unvalued_quantity: str
 
 
+class DispatchCorrectionPublic(CorrectionPublic):
+    """A valuation correction of a gift line this dispatch drew from, made after it left."""
+
+    donation: str
+
+
 class DispatchPublic(BaseModel):
     dispatch: str
     recipient: str
     recipient_kind: str
     dispatched_at: datetime
-    value_mad: str
+    value_mad: str = Field(description="restated: at the values its goods have now, as totals")
+    value_at_dispatch_mad: str = Field(description="what it was worth when it left the store")
+    corrections: list[DispatchCorrectionPublic] = Field(
+        description="the valuation corrections that changed it since it left"
+    )
     acknowledged_at: datetime | None
     acknowledgement_reference: str | None
 

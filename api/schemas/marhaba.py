@@ -202,6 +202,10 @@ class DayTotalsPublic(BaseModel):
     people_assisted: int
 
 
+class SiteDayTotalsPublic(DayTotalsPublic):
+    site: str
+
+
 class ModeTotalsPublic(TravelTotals):
     mode: str
 
@@ -215,12 +219,21 @@ class DestinationTotalsPublic(BaseModel):
     referrals: int
 
 
+class AfterClosurePublic(BaseModel):
+    """Adjustments an admin made after the operation was closed, already in the totals."""
+
+    adjustments: int
+    arrivals: int = Field(description="change to arrivals since closure")
+    departures: int = Field(description="change to departures since closure")
+
+
 class OperationTotalsPublic(TravelTotals, AssistanceTotals):
     operation: str
     name: str | None
     starts_on: date | None
     ends_on: date | None
     closed_at: str | None
+    after_closure: AfterClosurePublic
     sites_registered: int
     sites_closed: int
     position: int = Field(description="these totals include every event up to this ledger position")
@@ -229,6 +242,7 @@ class OperationTotalsPublic(TravelTotals, AssistanceTotals):
     )
     sites: list[SiteTotalsPublic]
     days: list[DayTotalsPublic]
+    site_days: list[SiteDayTotalsPublic] = Field(description="each site on each day it counted")
     modes: list[ModeTotalsPublic]
     categories: list[CategoryTotalsPublic]
     destinations: list[DestinationTotalsPublic]

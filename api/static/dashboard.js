@@ -20,7 +20,10 @@
     timer: null,
     generation: 0,
     updatedAt: "",
+    me: null, // GET /v1/tokens/me: the token's role and its committee or site
+    forbidden: new Set(), // sections this token may not read: absent, never asked again
   };
+  const FORBIDDEN = Symbol("forbidden");
   const $ = (id) => document.getElementById(id);
 
   function pickLanguage() {
@@ -74,9 +77,24 @@
       signOut(words().bad_token);
       throw new Error("unauthorized");
     }
+    if (answer.status === 403) return FORBIDDEN;
     if (answer.status === 404) return null;
     if (!answer.ok) throw new Error("HTTP " + answer.status);
     return answer.json();
+  }
+
+  // A section of the board this token may not read is left out, not shown as dashes.
+  async function section(name, path) {
+    if (state.forbidden.has(name)) return null;
+    const found = await api(path);
+    if (found !== FORBIDDEN) return found;
+    state.forbidden.add(name);
+    return null;
+  }
+
+  // Fills "{name}" slots of a phrase from i18n.js.
+  function phrase(text, values) {
+    return text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
   }
 
   // -- language -------------------------------------------------------------------------
@@ -123,6 +141,8 @@
 
   function renderDistribution() {
     const t = state.totals;
+    $("card-distribution").hidden = !t;
+    for (const id of ["regions", "provinces"]) $(id).closest("section").hidden = !t;
     if (!t) return;
     $("campaign-name").textContent = t.name || t.campaign;
     $("served").textContent = number(t.households_served);
@@ -161,14 +181,26 @@
       ["movements", "movements", number],
     ],
     donations: [
-      ["value_received_mad", "received", money],
       ["in_kind_mad", "in_kind", money],
       ["cash_received_mad", "cash", money],
+      // the sum reads as the in-kind figure again unless cash was received too
+      ["value_received_mad", "received", money, (data) => Number(data.cash_received_mad) > 0],
       ["value_dispatched_mad", "dispatched", money],
       ["donor_count", "donors", number],
       ["unvalued_lines", "unvalued", number],
     ],
   };
+
+  function fact(testid, label, text) {
+    const row = document.createElement("div");
+    const term = document.createElement("dt");
+    term.textContent = label;
+    const value = document.createElement("dd");
+    value.dataset.testid = testid;
+    value.textContent = text;
+    row.append(term, value);
+    return row;
+  }
 
   function renderExtra(name) {
     const data = state.extra[name];
@@ -176,18 +208,73 @@
     if (!data) return;
     if (name === "marhaba") $("operation-name").textContent = data.name || data.operation;
     const rows = KNOWN_FACTS[name]
-      .filter(([key]) => data[key] !== undefined)
-      .map(([key, label, show]) => {
-        const row = document.createElement("div");
-        const term = document.createElement("dt");
-        term.textContent = words()[label] || label;
-        const value = document.createElement("dd");
-        value.dataset.testid = `${name}-${key}`;
-        value.textContent = show(data[key]);
-        row.append(term, value);
-        return row;
-      });
+      .filter(([key, , , shown]) => data[key] !== undefined && (!shown || shown(data)))
+      .map(([key, label, show]) => fact(`${name}-${key}`, words()[label] || label, show(data[key])));
+    if (name === "donations") rows.push(...outgoing(data));
     $(name + "-facts").replaceChildren(...rows);
+  }
+
+  // What left the foundation besides dispatched gifts: cash paid to funds, relief shipments.
+  function outgoing(data) {
+    const w = words();
+    const paid = data.funds
+      .filter((f) => Number(f.paid_out_mad) > 0)
+      .map((f) => fact(`donations-paid-${f.fund}`,
+        phrase(w.paid_to, { fund: w.funds[f.fund] || f.fund }), money(f.paid_out_mad)));
+    const shipped = data.shipments.map((s) => fact(`donations-shipment-${s.code}`,
+      phrase(w.shipment_to, { destination: s.destination || s.code }),
+      phrase(w.shipment_figures, { tonnes: number(s.tonnes), kinds: number(s.kinds) })));
+    return [...paid, ...shipped];
+  }
+
+  // -- the token's own committee or site, first ------------------------------------------
+  function committeeCard(me) {
+    const t = state.totals;
+    const mine = t && t.committee_totals.find((c) => c.code === me.scope);
+    if (!mine) return null;
+    return {
+      where: t.name || t.campaign,
+      rows: [
+        ["households_served", "served", mine.households_served],
+        ["kits_dispatched", "kits_received", mine.kits_dispatched],
+        ["kits_in_stock", "kits_left", mine.kits_in_stock],
+      ],
+    };
+  }
+
+  function siteCard(me) {
+    const data = state.extra.marhaba;
+    if (!data) return null;
+    const days = data.site_days.filter((d) => d.site === me.scope).map((d) => d.day).sort();
+    const day = days[days.length - 1];
+    const figures = data.site_days.find((d) => d.site === me.scope && d.day === day) || {};
+    const when = day ? `${words().latest_day}: ${dayText(day)}` : words().no_data;
+    return {
+      where: `${data.name || data.operation} · ${when}`,
+      rows: [
+        ["arrivals", "arrivals", figures.arrivals],
+        ["departures", "departures", figures.departures],
+        ["people_assisted", "assisted", figures.people_assisted],
+      ],
+    };
+  }
+
+  function dayText(day) {
+    const format = new Intl.DateTimeFormat(words().locale, { dateStyle: "medium", timeZone: "UTC" });
+    return format.format(new Date(day + "T12:00:00Z"));
+  }
+
+  function renderMine() {
+    const me = state.me;
+    const build = { committee: committeeCard, site: siteCard }[me && me.role];
+    const card = build ? build(me) : null;
+    $("card-mine").hidden = !card;
+    if (!card) return;
+    $("mine-title").textContent = `${words()["my_" + me.role]} ${me.scope}`;
+    $("mine-where").textContent = card.where;
+    $("mine-facts").replaceChildren(
+      ...card.rows.map(([key, label, value]) => fact(`mine-${key}`, words()[label], number(value)))
+    );
   }
 
   function activityText(item) {
@@ -225,9 +312,11 @@
       return li;
     });
     $("activity").replaceChildren(...(items.length ? items : [empty()]));
+    $("activity").closest("section").hidden = state.forbidden.has("activity");
   }
 
   function render() {
+    renderMine();
     renderDistribution();
     renderExtra("marhaba");
     renderExtra("donations");
@@ -238,9 +327,17 @@
 
   // -- data -------------------------------------------------------------------------------
   // A picker per operation kind: hidden while there is only one to choose from.
+  // A committee token reads its own campaign, a site token its own operation: no picker.
+  const PINNED = { campaign: "committee", operation: "site" };
+
   async function loadChoices(path, key, selectId) {
-    const found = (await api(path)) || [];
     const select = $(selectId);
+    if (state.me && state.me.role === PINNED[key]) {
+      state[key] = state.me.within;
+      select.closest("label").hidden = true;
+      return;
+    }
+    const found = (await api(path)) || [];
     select.replaceChildren(
       ...found.map((c) => new Option(c.name || c.slug, c.slug, false, c.slug === state[key]))
     );
@@ -252,7 +349,8 @@
   }
 
   async function refresh(force) {
-    const feed = await api("/v1/activity?limit=15");
+    if (!state.me) state.me = await api("/v1/tokens/me");
+    const feed = await section("activity", "/v1/activity?limit=15");
     if (!force && feed && feed.head === state.head) return;
     state.head = feed ? feed.head : 0;
     state.activity = feed ? feed.items : [];
@@ -261,19 +359,23 @@
     // min_position: the totals wait (briefly) until they include what the feed shows
     const fresh = `totals?min_position=${state.head}`;
     state.totals = state.campaign
-      ? await api(`/v1/campaigns/${encodeURIComponent(state.campaign)}/${fresh}`)
+      ? await section("distribution", `/v1/campaigns/${encodeURIComponent(state.campaign)}/${fresh}`)
       : null;
     state.extra.marhaba = state.operation
-      ? await api(`/v1/operations/${encodeURIComponent(state.operation)}/${fresh}`)
+      ? await section("marhaba", `/v1/operations/${encodeURIComponent(state.operation)}/${fresh}`)
       : null;
-    state.extra.donations = await api(`/v1/donations/${fresh}`);
+    state.extra.donations = await section("donations", `/v1/donations/${fresh}`);
     state.updatedAt = new Date().toISOString();
     render();
   }
 
+  // "live" only after a whole refresh succeeded; a failed one says so, and how old the
+  // figures still on the board are.
   function showStatus(status) {
     document.body.dataset.state = status;
-    $("status").textContent = words()[status];
+    const since = status === "failed" && state.updatedAt;
+    const age = since ? ` ${words().figures_from} ${moment(state.updatedAt)}` : "";
+    $("status").textContent = words()[status] + age;
   }
 
   async function tick(force, generation) {
@@ -283,7 +385,7 @@
       showStatus("live");
     } catch (error) {
       if (error.message === "unauthorized") return;
-      showStatus("offline");
+      showStatus("failed");
     }
     if (generation === state.generation) {
       state.timer = setTimeout(() => tick(false, generation), POLL_MS);
@@ -309,6 +411,7 @@
     clearTimeout(state.timer);
     state.generation += 1;
     sessionStorage.removeItem(TOKEN_KEY);
+    Object.assign(state, { me: null, forbidden: new Set(), updatedAt: "" });
     $("board").hidden = true;
     $("sign-out").hidden = true;
     $("login").hidden = false;

@@ -189,3 +189,32 @@ class Campaign(Aggregate):
     @event("Closed")
     def _closed(self, campaign: str, closed_by: str, reason: str) -> None:
         self.closed = True
+
+    def note_reversal_after_closure(
+        self, household: Any, delivery_id: str, reason: str, corrected_by: str
+    ) -> None:
+        """Closed books take a correction only as a note of its own, that totals show apart."""
+        self._corrected_after_closure(
+            campaign=self.slug,
+            delivery_id=delivery_id,
+            committee=household.committee,
+            province=household.province,
+            region=household.region,
+            household_size=household.household_size,
+            reason=reason,
+            corrected_by=corrected_by,
+        )
+
+    @event("CorrectedAfterClosure")
+    def _corrected_after_closure(
+        self,
+        campaign: str,
+        delivery_id: str,
+        committee: str,
+        province: str,
+        region: str,
+        household_size: int,
+        reason: str,
+        corrected_by: str,
+    ) -> None:
+        pass

@@ -90,7 +90,7 @@ class DeliveryCorrection:
             return False
         if old.delivery_id == item.delivery_id:
             return False
-        self.actor.check_scope(Role.COMMITTEE, old.committee, "delivery_id")
+        self.actor.check_scope(Role.COMMITTEE, self.slug, old.committee, "delivery_id")
         old.reverse(self.replaced, self.reason, self.actor.name)
         committee = self.service.committee(self.slug, old.committee)
         committee.take_back(self.replaced)

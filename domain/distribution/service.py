@@ -11,7 +11,9 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.actors import Actor, Role
 from domain.clock import utc_now
+from domain.closed_books import check_may_correct_closed
 from domain.distribution.batch import BatchDecision
+from domain.distribution.campaign import Campaign
 from domain.distribution.commands import (
     RecordDelivery,
 )
@@ -56,7 +58,7 @@ class DistributionService(CampaignSetup):
     ) -> BatchOutcome:
         actor.check_role(Role.ADMIN, Role.COMMITTEE)
         for index, item in enumerate(items):
-            actor.check_scope(Role.COMMITTEE, item.committee, f"items.{index}.committee")
+            actor.check_scope(Role.COMMITTEE, slug, item.committee, f"items.{index}.committee")
         keys = [self.hasher.digest(item.household) for item in items]
         old_keys = (self.hasher.legacy_digest(item.household) for item in items)
         legacy = {i: old for i, old in enumerate(old_keys) if old}
@@ -122,22 +124,33 @@ class DistributionService(CampaignSetup):
             return None
 
     def reverse_delivery(self, slug: str, delivery_id: str, reason: str, actor: Actor) -> Outcome:
+        """Reverse a delivery; once the campaign is closed, only an admin may, noted apart."""
         actor.check_role(Role.ADMIN, Role.COMMITTEE)
-        self.campaign(slug)
+        self.campaign(slug, to_change=False)
         hid = self.household_of(slug, delivery_id)
         if hid is None:
             raise NotFoundError(f"no delivery '{delivery_id}' in campaign '{slug}'", "delivery_id")
 
         def reverse() -> Outcome:
             household: Household = self.ledger.repository.get(hid)
-            actor.check_scope(Role.COMMITTEE, household.committee, "delivery_id")
+            actor.check_scope(Role.COMMITTEE, slug, household.committee, "delivery_id")
             if not household.reverse(delivery_id, reason, actor.name):
                 return Outcome(False, 0)  # a resent reversal: already done
+            closed = self._closed_books(slug, actor)
+            for campaign in closed:
+                campaign.note_reversal_after_closure(household, delivery_id, reason, actor.name)
             committee = self.committee(slug, household.committee)
             committee.take_back(delivery_id)
-            return Outcome(True, self._save(household, committee))
+            return Outcome(True, self._save(household, committee, *closed))
 
         return self.ledger.retrying(reverse)
+
+    def _closed_books(self, slug: str, actor: Actor) -> tuple[Campaign, ...]:
+        """The campaign to note a correction on when it is closed (admins only), else none."""
+        if not self.campaign(slug, to_change=False).closed:
+            return ()
+        check_may_correct_closed(f"campaign '{slug}'", actor)
+        return (self.campaign(slug),)
 
     def correct_delivery(
         self, slug: str, replaced: str, item: RecordDelivery, reason: str, actor: Actor
@@ -148,7 +161,7 @@ class DistributionService(CampaignSetup):
         was never recorded, or is already reversed, only the new delivery is recorded.
         """
         actor.check_role(Role.ADMIN, Role.COMMITTEE)
-        actor.check_scope(Role.COMMITTEE, item.committee, "committee")
+        actor.check_scope(Role.COMMITTEE, slug, item.committee, "committee")
         self.campaign(slug)
         key = self.hasher.digest(item.household)
         legacy = self.hasher.legacy_digest(item.household)

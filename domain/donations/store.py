@@ -46,6 +46,7 @@ class Store(Aggregate):
         self.items: dict[str, list[str]] = {}  # item -> its lot keys, first in first
         self.units: dict[str, str] = {}
         self.dispatches: dict[str, dict[str, Any]] = {}
+        self.revaluations: dict[str, int] = {}  # lot key -> how often it was revalued
 
     def facts(self) -> tuple[str, str]:
         return (self.name, self.city)
@@ -135,11 +136,15 @@ class Store(Aggregate):
         value_centimes: int,
         dispatched_by: str,
     ) -> None:
+        drawn = []  # (lot key, thousandths already out of it, thousandths, revaluations so far)
         for line in lines:
             for portion in line["portions"]:
                 lot = self.lots[lot_key(portion["donation"], portion["line"])]
-                lot.allocate(recipient, milli(portion["quantity"]))
+                quantity = milli(portion["quantity"])
+                drawn.append((lot.key, lot.out, quantity, self.revaluations.get(lot.key, 0)))
+                lot.allocate(recipient, quantity)
         self.dispatches[dispatch] = {
+            "drawn": drawn,
             "recipient": recipient,
             "recipient_kind": recipient_kind,
             "dispatched_at": dispatched_at,
@@ -234,4 +239,19 @@ class Store(Aggregate):
         recipients: list[dict[str, Any]],
         revalued_by: str,
     ) -> None:
-        self.lots[lot_key(donation, line)].value = value_centimes
+        key = lot_key(donation, line)
+        self.lots[key].value = value_centimes
+        self.revaluations[key] = self.revaluations.get(key, 0) + 1
+
+    def restated(self, dispatch: str) -> tuple[int, list[tuple[str, int, int]]]:
+        """A dispatch's value at its lots' values now, the way totals restate it (each
+        portion worth its share of its lot at the current value), and the lots revalued
+        since it left: (donation, line, how many of that lot's revaluations came before)."""
+        value, since = 0, []
+        for key, upto, quantity, seen in self.dispatches[dispatch]["drawn"]:
+            lot = self.lots[key]
+            if lot.value is not None:
+                value += lot.worth(upto + quantity, lot.value) - lot.worth(upto, lot.value)
+            if self.revaluations.get(key, 0) > seen:
+                since.append((lot.donation, lot.line, seen))
+        return value, since

@@ -36,7 +36,7 @@ class AssistanceService:
     def open(self, slug: str, site: str, command: OpenCase, actor: Actor) -> Outcome:
         """Open a case; the same case id sent again with the same details changes nothing."""
         actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, site, "site")
+        actor.check_scope(Role.SITE, slug, site, "site")
         key = self.hasher.digest(command.traveller) if command.traveller else None
         # A case opened before spellings were unified holds its number's old key.
         old_key = self.hasher.legacy_digest(command.traveller) if command.traveller else None
@@ -77,7 +77,7 @@ class AssistanceService:
     def refer(self, slug: str, site: str, case: str, command: ReferCase, actor: Actor) -> Outcome:
         """Refer a case (e.g. to a Ministry of Health hospital); the same referral counts once."""
         actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, site, "site")
+        actor.check_scope(Role.SITE, slug, site, "site")
         destination = choose(Destination, command.destination, "destination").value
         now = self.clock()
         referred_at = check_past(command.referred_at or now, now, "referred_at")
@@ -92,7 +92,7 @@ class AssistanceService:
     def close(self, slug: str, site: str, case: str, command: CloseCase, actor: Actor) -> Outcome:
         """Close a case, once; the same closure resent is unchanged."""
         actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, site, "site")
+        actor.check_scope(Role.SITE, slug, site, "site")
         now = self.clock()
         closed_at = check_past(command.closed_at or now, now, "closed_at")
 

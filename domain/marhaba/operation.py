@@ -93,3 +93,32 @@ class Operation(Aggregate):
     def _closed(self, operation: str, closed_by: str, reason: str) -> None:
         self.closed = True
         self.closed_because = reason
+
+    def note_adjustment_after_closure(
+        self, movement: Any, adjustment: str, delta: int, reason: str, corrected_by: str
+    ) -> None:
+        """Closed books take a correction only as a note of its own, that totals show apart."""
+        self._corrected_after_closure(
+            operation=self.slug,
+            site=movement.site,
+            reference=movement.reference,
+            direction=movement.direction,
+            adjustment=adjustment,
+            delta=delta,
+            reason=reason,
+            corrected_by=corrected_by,
+        )
+
+    @event("CorrectedAfterClosure")
+    def _corrected_after_closure(
+        self,
+        operation: str,
+        site: str,
+        reference: str,
+        direction: str,
+        adjustment: str,
+        delta: int,
+        reason: str,
+        corrected_by: str,
+    ) -> None:
+        pass

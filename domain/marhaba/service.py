@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.actors import Actor, Role
 from domain.clock import utc_now
+from domain.closed_books import check_may_correct_closed
 from domain.errors import ConflictError
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger, last_position
@@ -143,7 +144,7 @@ class MarhabaService:
     ) -> BatchOutcome:
         """Movements at one site; an unknown operation or site refuses the whole batch."""
         actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, site, "site")
+        actor.check_scope(Role.SITE, slug, site, "site")
         self.site(slug, site)
         at_site = [SiteMovement(site, item) for item in items]
         return self.record_site_movements(slug, at_site, actor, mode)
@@ -158,7 +159,7 @@ class MarhabaService:
         """Movements each naming its site (spreadsheet rows); an unknown site refuses its row."""
         actor.check_role(Role.ADMIN, Role.SITE)
         for index, item in enumerate(items):
-            actor.check_scope(Role.SITE, item.site, f"items.{index}.site")
+            actor.check_scope(Role.SITE, slug, item.site, f"items.{index}.site")
         return self.ledger.retrying(lambda: self._record_batch(slug, items, actor, mode))
 
     def _record_batch(
@@ -186,14 +187,22 @@ class MarhabaService:
         self, slug: str, site: str, reference: str, command: AdjustMovement, actor: Actor
     ) -> Outcome:
         actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, site, "site")
+        actor.check_scope(Role.SITE, slug, site, "site")
 
         def adjust() -> Outcome:
-            self.operation(slug)
+            operation = self.operation(slug)
             movement = self.find.movement(slug, site, reference)
             created = movement.adjust(
                 command.adjustment_id, command.delta, command.reason, actor.name
             )
-            return Outcome(created, self._save(movement) if created else 0)
+            if not created:
+                return Outcome(False, 0)
+            if not operation.closed:
+                return Outcome(True, self._save(movement))
+            check_may_correct_closed(f"operation '{slug}'", actor)
+            operation.note_adjustment_after_closure(
+                movement, command.adjustment_id, command.delta, command.reason, actor.name
+            )
+            return Outcome(True, self._save(movement, operation))
 
         return self.ledger.retrying(adjust)

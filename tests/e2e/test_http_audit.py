@@ -84,7 +84,7 @@ def test_export_and_signed_heads_verify_with_the_standalone_verifier(
 def test_export_is_for_auditors_and_admins_only(
     live_server: LiveServer, http: httpx.Client
 ) -> None:
-    committee = live_server.token(Role.COMMITTEE, "casa-anfa")
+    committee = live_server.token(Role.COMMITTEE, "casa-anfa", "ramadan-1441")
     refused = http.get("/v1/audit/events", headers=committee)
     assert refused.status_code == 403
     assert http.get("/v1/audit/events").status_code == 401

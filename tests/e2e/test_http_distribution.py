@@ -70,7 +70,7 @@ def test_walkthrough_deliveries_totals_and_reversal(
 ) -> None:
     admin = live_server.token(Role.ADMIN)
     setup_campaign(http, admin)
-    committee = live_server.token(Role.COMMITTEE, "casa-anfa")
+    committee = live_server.token(Role.COMMITTEE, "casa-anfa", "ramadan-1441")
     sent = http.post(
         "/v1/campaigns/ramadan-1441/deliveries?wait=true",
         headers=committee,
@@ -140,7 +140,7 @@ def test_committee_token_cannot_record_for_another_committee(
     live_server: LiveServer, http: httpx.Client
 ) -> None:
     setup_campaign(http, live_server.token(Role.ADMIN))
-    sidi = live_server.token(Role.COMMITTEE, "casa-sidi")
+    sidi = live_server.token(Role.COMMITTEE, "casa-sidi", "ramadan-1441")
     answer = http.post(
         "/v1/campaigns/ramadan-1441/deliveries",
         headers=sidi,

@@ -301,7 +301,7 @@ def test_roles_auditor_reads_only_and_other_roles_are_kept_out(
 ) -> None:
     record_report_gifts(http, officer)
     auditor = live_server.token(Role.AUDITOR)
-    committee = live_server.token(Role.COMMITTEE, "casa-anfa")
+    committee = live_server.token(Role.COMMITTEE, "casa-anfa", "ramadan-1441")
     admin = live_server.token(Role.ADMIN)
     donor = {"code": "new-donor", "kind": "company", "name": "New"}
     assert http.post("/v1/donors", json=donor, headers=auditor).status_code == 403

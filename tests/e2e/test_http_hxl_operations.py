@@ -216,6 +216,6 @@ def test_exports_need_a_reader_and_known_names(
     assert http.get("/v1/operations/nope-1/totals.csv", headers=marhaba).status_code == 404
     bad = http.get(MARHABA_CSV + "?by=week", headers=marhaba)
     assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "by"
-    site = live_server.token(Role.SITE, "port-genoa")
+    site = live_server.token(Role.SITE, "port-genoa", "marhaba-2020")
     assert http.get(DONATIONS_CSV, headers=site).status_code == 403
     assert http.get(DONATIONS_CSV + "?by=donor", headers=marhaba).status_code == 422

@@ -61,7 +61,7 @@ def admin(live_server: LiveServer, http: httpx.Client) -> dict[str, str]:
 def test_a_site_imports_its_movements_then_reimports_nothing(
     live_server: LiveServer, http: httpx.Client, admin: dict[str, str]
 ) -> None:
-    genoa = live_server.token(Role.SITE, "port-genoa")
+    genoa = live_server.token(Role.SITE, "port-genoa", "marhaba-2020")
     files = {"file": ("mouvements.csv", MOVES, "text/csv")}
     first = http.post(MOVEMENTS + "?wait=true", files=files, headers=genoa)
     assert first.status_code == 200, first.text
@@ -148,7 +148,7 @@ def test_gift_lines_import_all_or_nothing_then_record(
     assert (totals["in_kind_mad"], totals["in_kind_lines"]) == ("3576200.00", 3)
     again = http.post(GIFTS, files={"file": ("g.csv", GIFT_LINES)}, headers=officer).json()
     assert (again["duplicate"], again["position"]) == (3, 0)
-    site = live_server.token(Role.SITE, "port-genoa")
+    site = live_server.token(Role.SITE, "port-genoa", "marhaba-2020")
     assert http.post(GIFTS, files={"file": ("g.csv", GIFT_LINES)}, headers=site).status_code == 403
 
 

@@ -248,7 +248,7 @@ def test_mapping_rules_and_secret_rotation(
     for body, status, field in bad:
         answer = http.put(HOOK, json=body, headers=admin)
         assert (answer.status_code, answer.json()["fields"][0]["field"]) == (status, field)
-    committee = live_server.token(Role.COMMITTEE, "casa-anfa")
+    committee = live_server.token(Role.COMMITTEE, "casa-anfa", "ramadan-1441")
     assert http.put(HOOK, json=MAPPING, headers=committee).status_code == 403
 
 

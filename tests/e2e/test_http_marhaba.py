@@ -59,7 +59,7 @@ def admin_headers(live_server: LiveServer, http: httpx.Client) -> dict[str, str]
 def test_walkthrough_movements_cases_and_totals(
     live_server: LiveServer, http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    genoa = live_server.token(Role.SITE, "port-genoa")
+    genoa = live_server.token(Role.SITE, "port-genoa", "marhaba-2020")
     items = [
         movement(1),
         movement(2, direction="departure", moved_at="2020-07-20T23:30:00+00:00"),
@@ -112,7 +112,7 @@ def test_walkthrough_movements_cases_and_totals(
 def test_resent_movements_count_once_and_name_the_original(
     live_server: LiveServer, http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    genoa = live_server.token(Role.SITE, "port-genoa")
+    genoa = live_server.token(Role.SITE, "port-genoa", "marhaba-2020")
     batch = {"items": [movement(1), movement(2)]}
     first = http.post(f"{GENOA}/movements", json=batch, headers=genoa).json()
     resend = {"items": [movement(1), movement(2), movement(3), movement(1, travellers=999)]}
@@ -140,7 +140,7 @@ def test_resent_movements_count_once_and_name_the_original(
 def test_a_site_token_is_refused_at_another_site(
     live_server: LiveServer, http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    sete = live_server.token(Role.SITE, "port-sete")
+    sete = live_server.token(Role.SITE, "port-sete", "marhaba-2020")
     for path, body in (
         (f"{GENOA}/movements", {"items": [movement(1)]}),
         (f"{GENOA}/cases", case(1)),
@@ -156,7 +156,7 @@ def test_auditor_and_site_tokens_cannot_run_the_operation(
     live_server: LiveServer, http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     auditor = live_server.token(Role.AUDITOR)
-    genoa = live_server.token(Role.SITE, "port-genoa")
+    genoa = live_server.token(Role.SITE, "port-genoa", "marhaba-2020")
     assert (
         http.post(f"{GENOA}/movements", json={"items": [movement(1)]}, headers=auditor).status_code
         == 403

@@ -29,7 +29,7 @@ def http(live_server: LiveServer) -> httpx.Client:
 @pytest.fixture
 def recorded(live_server: LiveServer, http: httpx.Client) -> dict[str, dict[str, str]]:
     tokens = {role: live_server.token(role) for role in (Role.ADMIN, Role.AUDITOR)}
-    tokens[Role.COMMITTEE] = live_server.token(Role.COMMITTEE, "casa-anfa")
+    tokens[Role.COMMITTEE] = live_server.token(Role.COMMITTEE, "casa-anfa", "ramadan-1441")
     setup_campaign(http, tokens[Role.ADMIN])
     record(http, tokens[Role.COMMITTEE], range(1, 2), contact={"name": NAME, "phone": PHONE})
     record(http, tokens[Role.COMMITTEE], range(2, 3), contact={"phone": "0522 44 55 66"})

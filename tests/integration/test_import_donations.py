@@ -228,7 +228,8 @@ def test_missing_and_unknown_columns(intake: Container) -> None:
 
 def test_only_donation_officers_and_admins_import(intake: Container) -> None:
     with pytest.raises(ForbiddenError):
-        run(intake, csv_bytes(*NESTLE), actor=Actor(Role.SITE, "desk", "port-genoa"))
+        site = Actor(Role.SITE, "desk", "port-genoa", "marhaba-2020")
+        run(intake, csv_bytes(*NESTLE), actor=site)
     with pytest.raises(ForbiddenError):
         run(intake, csv_bytes(*NESTLE), actor=Actor(Role.AUDITOR, "a"))
 

@@ -203,7 +203,7 @@ def test_unknown_operation_or_site_is_not_found(seeded: Container, admin: Actor)
 
 
 def test_site_tokens_import_only_for_their_own_site(seeded: Container) -> None:
-    genoa = Actor(Role.SITE, "desk", "port-genoa")
+    genoa = Actor(Role.SITE, "desk", "port-genoa", "marhaba-2020")
     assert run(seeded, genoa, csv_bytes(*good_rows(2))).count("recorded") == 2
     with pytest.raises(ForbiddenError):
         run(seeded, genoa, csv_bytes(*good_rows(1)), shared={"site": "port-sete"})

@@ -323,7 +323,7 @@ def test_reimporting_a_file_whose_rows_changed_refuses_the_changed_rows(
 
 def test_committee_token_imports_only_its_own_rows(container: Container, admin: Actor) -> None:
     prepare(container, admin)
-    anfa = Actor(Role.COMMITTEE, "t1", "casa-anfa")
+    anfa = Actor(Role.COMMITTEE, "t1", "casa-anfa", C)
     assert run(container, anfa, csv_bytes(*good_rows(2))).count("recorded") == 2
     from domain.actors import ForbiddenError
 

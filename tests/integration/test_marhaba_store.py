@@ -29,7 +29,7 @@ from projections.tally import Delta, Table, table_from_delta
 from tests.leaks import stored
 from tests.marhaba_data import ENDS, SITES, SLUG, STARTS, moment, movement
 
-SITE = Actor(Role.SITE, "genoa-desk", "port-genoa")
+SITE = Actor(Role.SITE, "genoa-desk", "port-genoa", "marhaba-2020")
 
 
 def seed(container: Container, admin: Actor) -> None:

@@ -120,6 +120,6 @@ def test_a_committee_cannot_correct_another_committees_delivery(
     stock(service, "anfa", 5)
     stock(service, "sidi", 5)
     service.record_deliveries(C, [item(1, "sidi", household="S1")], ADMIN)
-    anfa = Actor(Role.COMMITTEE, "a", "anfa")
+    anfa = Actor(Role.COMMITTEE, "a", "anfa", C)
     with pytest.raises(ForbiddenError):
         service.correct_delivery(C, "d1", RecordDelivery("x", "anfa", "S2", 2, WHEN), "e", anfa)

@@ -89,12 +89,12 @@ def test_reversal_once_then_redelivery_with_a_new_id(service) -> None:
 
 def test_committee_token_records_only_for_itself(service) -> None:
     stock(service, "anfa", 10)
-    anfa = Actor(Role.COMMITTEE, "a", "anfa")
+    anfa = Actor(Role.COMMITTEE, "a", "anfa", C)
     with pytest.raises(ForbiddenError):
         statuses(service, item(1), item(2, "sidi"), actor=anfa)
     assert statuses(service, item(1), actor=anfa) == ["recorded"]  # nothing half-applied before
     with pytest.raises(ForbiddenError):
-        service.reverse_delivery(C, "d1", "x", Actor(Role.COMMITTEE, "s", "sidi"))
+        service.reverse_delivery(C, "d1", "x", Actor(Role.COMMITTEE, "s", "sidi", C))
     with pytest.raises(ForbiddenError):
         statuses(service, item(3), actor=Actor(Role.AUDITOR, "x"))
 
