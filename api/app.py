@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from adapters.bootstrap import Container
-from api import errors
+from api import errors, statuses
 from api.middleware import RequestContext
 from api.routers import (
     audit,
@@ -57,6 +57,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(kobo.router)
     app.include_router(audit.router)
     app.include_router(dashboard.router)
+    statuses.document_statuses(app)
     app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(
         RequestContext, metrics=container.metrics, max_body_bytes=container.settings.max_body_bytes
