@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from adapters.bootstrap import Container
 from api import errors, statuses
@@ -37,7 +38,8 @@ def create_app(container: Container) -> FastAPI:
         container.live.stop()
         container.audit.sealer.stop()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from this server: a field office has no CDN.
+    app = FastAPIOffline(
         title="Tadamon",
         version="0.1.0",
         lifespan=lifespan,

@@ -14,9 +14,11 @@ from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
 from adapters.heap import settle_heap
 from adapters.settings import Settings
 from api.cli_audit import audit_app
+from api.cli_help import use_click_conventions
 from api.simulate import simulate
 from domain.actors import Role
 
+use_click_conventions()
 app = typer.Typer(help="Tadamon: event-sourced operations ledger.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
