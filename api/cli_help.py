@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from typer.core import TyperArgument, TyperOption
 
 CLICK_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "bool": "BOOLEAN"}
 
 
-def _type_name(param: TyperArgument | TyperOption, ctx: click.Context) -> str:
+def _type_name(param: TyperArgument | TyperOption, ctx: Any) -> str:
     label = str(param.display_type(ctx)).strip("<>")  # typer's "<str>", "<path>", "<int range>"
     if "|" in label:
         return f"[{label}]"  # choices stay as typed: [admin|committee|...]
@@ -28,11 +27,11 @@ def _argument_usage(self: TyperArgument) -> str:
     return name + ("..." if self.nargs != 1 else "")
 
 
-def _argument_type(self: TyperArgument, ctx: click.Context) -> str | None:
+def _argument_type(self: TyperArgument, ctx: Any) -> str | None:
     return _type_name(self, ctx)
 
 
-def _option_type(self: TyperOption, ctx: click.Context) -> str | None:
+def _option_type(self: TyperOption, ctx: Any) -> str | None:
     if self.is_flag or self.count:
         return None
     return self.metavar or _type_name(self, ctx) + ("..." if self.nargs != 1 else "")
