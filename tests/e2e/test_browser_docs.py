@@ -17,6 +17,7 @@ from tests.e2e.test_browser_dashboard import browser  # noqa: F401 - the fixture
 pytestmark = pytest.mark.browser
 LOOPBACK = {"127.0.0.1", "localhost"}
 REDOC_BADGE = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+RENDER_MS = 90_000  # a 1.5 MB bundle rendering 58 operations, on a busy 2-core machine
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def offline_page(browser: Any, refused: list[str]) -> Any:  # noqa: F811
     """A page whose every request to a host other than this machine is aborted (and noted)."""
     page = browser.new_page()
+    page.set_default_timeout(RENDER_MS)
 
     def only_loopback(route: Any) -> None:
         if urlsplit(route.request.url).hostname in LOOPBACK:
@@ -51,7 +53,7 @@ def test_swagger_ui_renders_every_operation_offline(browser: Any, server: LiveSe
     refused: list[str] = []
     page = offline_page(browser, refused)
     page.goto(f"{server.url}/docs")
-    page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
+    page.wait_for_selector(".swagger-ui .opblock", timeout=RENDER_MS)
     assert page.locator(".swagger-ui .opblock").count() == operation_count(server)
     assert refused == []
     page.close()
@@ -61,8 +63,8 @@ def test_redoc_renders_offline(browser: Any, server: LiveServer, tmp_path: Path)
     refused: list[str] = []
     page = offline_page(browser, refused)
     page.goto(f"{server.url}/redoc")
-    page.wait_for_selector("h1", timeout=15_000)
-    page.get_by_text("Launch a distribution campaign").first.wait_for(timeout=15_000)
+    page.wait_for_selector("h1", timeout=RENDER_MS)
+    page.get_by_text("Launch a distribution campaign").first.wait_for(timeout=RENDER_MS)
     assert page.locator("h1").first.inner_text() == "Tadamon (0.1.0)"
     # ReDoc's bundle links its "powered by" badge to its vendor; the page renders without it.
     assert refused == [REDOC_BADGE]
