@@ -15,6 +15,8 @@ from adapters.audit.service import Audit
 from adapters.audit.signing import TreeHeads, development_key, load_private_key
 from adapters.database import make_engine, metadata
 from adapters.kobo.forms import KoboFormStore
+from adapters.kobo.pull import KoboPull
+from adapters.kobo.pull_state import PullState
 from adapters.kobo.webhook import KoboWebhook
 from adapters.lag import LagProbe
 from adapters.live import LiveProjections
@@ -173,6 +175,11 @@ def binding_check(distribution: DistributionService, marhaba: MarhabaService) ->
     return check
 
 
+def kobo_pull(container: Container) -> KoboPull:
+    """The Kobo pull over the webhook's recording path and the pull's own small tables."""
+    return KoboPull(container.kobo, PullState(container.engine))
+
+
 def field_targets(
     distribution: DistributionService, marhaba: MarhabaService, donations: DonationService
 ) -> dict[str, Target]:
@@ -183,6 +190,7 @@ def field_targets(
             submit=distribution.record_deliveries,
             correct=distribution.correct_delivery,
             check_scope=distribution.campaign,
+            reverse=distribution.reverse_delivery,
         ),
         "movements": Target(
             MOVEMENTS,

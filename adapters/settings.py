@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     metrics_port: int = Field(
         0, ge=0, le=65535, description="relay/worker Prometheus port (0: none)"
     )
+    kobo_server_url: str = Field(
+        "https://kf.kobotoolbox.org", description="KoboToolbox server of `tadamon kobo sync`"
+    )
+    kobo_api_token_file: Path | None = Field(
+        None, description="file holding the form owner's KoboToolbox API token"
+    )
 
     @model_validator(mode="after")
     def _check_database_url(self) -> Settings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from fastapi import Response, status
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from api.deps import VisibilityDep
@@ -12,6 +13,12 @@ from api.schemas.common import CommandPublic
 from domain.outcomes import BatchOutcome, ItemStatus, Outcome
 
 B = TypeVar("B", bound=BaseModel)
+
+
+class PemResponse(PlainTextResponse):
+    """A PEM key, documented with the media type it is sent with."""
+
+    media_type = "application/x-pem-file"
 
 
 def command_answer(

@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from adapters.bootstrap import Container
-from api import errors
+from api import errors, statuses
 from api.middleware import RequestContext
 from api.routers import (
     audit,
@@ -38,7 +39,8 @@ def create_app(container: Container) -> FastAPI:
         container.live.stop()
         container.audit.sealer.stop()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from this server: a field office has no CDN.
+    app = FastAPIOffline(
         title="Tadamon",
         version="0.1.0",
         lifespan=lifespan,
@@ -59,6 +61,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(tokens.router)
     app.include_router(dashboard.router)
+    statuses.document_statuses(app)
     app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(
         RequestContext, metrics=container.metrics, max_body_bytes=container.settings.max_body_bytes

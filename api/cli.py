@@ -14,16 +14,20 @@ from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
 from adapters.heap import settle_heap
 from adapters.settings import Settings
 from api.cli_audit import audit_app
+from api.cli_help import use_click_conventions
+from api.cli_kobo import kobo_app
 from api.presenters.tokens import TOKEN_COLUMNS, token_row
 from api.simulate import simulate
 from domain.actors import Role
 from domain.errors import DomainError
 
+use_click_conventions()
 app = typer.Typer(help="Tadamon: event-sourced operations ledger.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 import_app = typer.Typer(help="Import records from CSV spreadsheets.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+app.add_typer(kobo_app, name="kobo")
 app.add_typer(audit_app)  # replay, totals, export, seal, verify, forget, keys
 app.command()(simulate)
 

@@ -11,7 +11,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from api.logs import method_label, route_template
 from domain.errors import BusyError, DomainError
@@ -77,12 +79,24 @@ def _headers(exc: DomainError) -> dict[str, str] | None:
         return {"Retry-After": str(exc.retry_after)}
     return None
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path answers (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):
+        matches = getattr(context.route, "matches", None)
+        if matches and context.methods and matches(request.scope)[0] != Match.NONE:
+            methods |= context.methods
+    return ", ".join(sorted(methods))
+
 
 def _on_http(request: Request, exc: HTTPException) -> JSONResponse:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
     return JSONResponse(
         error_body(request, "http_error", str(exc.detail)),
         status_code=exc.status_code,
-        headers=exc.headers,
+        headers=headers or None,
     )
 
 

@@ -77,7 +77,11 @@ def _over_http(planned: Season, url: str, token: str) -> None:
         headers = {"Authorization": f"Bearer {token}"}
         try:
             if client.get(f"/v1/campaigns/{CAMPAIGN}", headers=headers).status_code != 404:
-                raise _fail(f"{url} already holds campaign '{CAMPAIGN}', or refused the token")
+                raise _fail(
+                    f"{url} already holds campaign '{CAMPAIGN}', or refused the token: serve an"
+                    " empty store (e.g. TADAMON_DATABASE_URL=sqlite:///./var/season-http.db)"
+                    " and pass its admin token"
+                )
             tally = _generate(planned, HttpDriver(client, token))
             totals = readback.from_http(client, token, tally.position)
         except (httpx.HTTPError, SimulationError) as error:

@@ -1,10 +1,10 @@
 """Donation totals as HXL tables: gifts by month and kind of donor, and goods by recipient.
 
-Hashtags follow the HXL dictionary: money is ``#value`` with the currency as
-``+c_mad`` and its way as ``+incoming`` (gifts received) or ``+outgoing`` (cash
-paid out, goods dispatched), written as exact decimals. Donors appear only by
-kind (``#org+funding+type``: company, association, individual), never by name;
-recipients are institutions (``#org+recipient``); the foundation is the
+Hashtags follow the HXL dictionary: money is ``#value`` in the row's ``#currency+code``
+(MAD) and its way is ``+incoming`` (gifts received) or ``+outgoing`` (cash paid out, goods
+dispatched), written as exact decimals; a month is a ``#date+occurred`` like ``2020-03``.
+Donors appear only by kind (``#org+funder+type``: company, association, individual), never
+by name; recipients are institutions (``#org+recipient``); the foundation is the
 ``#org+reporting`` organisation.
 """
 
@@ -26,12 +26,12 @@ MONEY = ("cash_received", "cash_paid_out", "in_kind", "value_received", "value_d
 
 def _month_columns() -> tuple[HxlColumn, ...]:
     return (
-        field("Month", "#date+month", "month"),
-        field("Kind of donor", "#org+funding+type", "donor_kind"),
-        field("Value received (MAD)", "#value+incoming+c_mad", "value_received"),
-        field("Cash received (MAD)", "#value+incoming+cash+c_mad", "cash_received"),
-        field("In kind received (MAD)", "#value+incoming+inkind+c_mad", "in_kind"),
-        field("Cash paid out (MAD)", "#value+outgoing+cash+c_mad", "cash_paid_out"),
+        field("Month", "#date+occurred", "month"),
+        field("Kind of donor", "#org+funder+type", "donor_kind"),
+        field("Value received (MAD)", "#value+incoming", "value_received"),
+        field("Cash received (MAD)", "#value+incoming+cash", "cash_received"),
+        field("In kind received (MAD)", "#value+incoming+inkind", "in_kind"),
+        field("Cash paid out (MAD)", "#value+outgoing+cash", "cash_paid_out"),
         field("Lines of goods", "#output+num+lines", "in_kind_lines"),
         field("Lines not yet valued", "#output+num+lines+unvalued", "unvalued_lines"),
     )
@@ -42,7 +42,7 @@ def _recipient_columns() -> tuple[HxlColumn, ...]:
         field("Recipient", "#org+recipient+name", "name"),
         field("Recipient code", "#org+recipient+code", "code"),
         field("Kind of recipient", "#org+recipient+type", "kind"),
-        field("Value dispatched (MAD)", "#value+outgoing+inkind+c_mad", "value_dispatched"),
+        field("Value dispatched (MAD)", "#value+outgoing+inkind", "value_dispatched"),
         field("Dispatches", "#output+num+dispatches", "dispatches"),
         field("Dispatches acknowledged", "#output+num+acknowledged", "acknowledged"),
     )
@@ -51,6 +51,7 @@ def _recipient_columns() -> tuple[HxlColumn, ...]:
 def columns(level: str) -> tuple[HxlColumn, ...]:
     rows = _recipient_columns() if level == "recipient" else _month_columns()
     context = (
+        HxlColumn("Currency", "#currency+code", lambda _record: "MAD"),
         field("Organisation", "#org+reporting+name", "organisation"),
         field("Reported on", "#date+reported", "reported_on"),
     )

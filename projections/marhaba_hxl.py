@@ -3,11 +3,12 @@
 Hashtags follow the HXL dictionary. Travellers are ``#population`` ("general
 population, including those not affected"): people passing a reception site,
 counted in persons (``+ind``), with the direction as an attribute (``+arrivals``,
-``+departures``; the dictionary has no flow attribute, and ``+origin``/``+dest``
+``+departures``: not dictionary attributes, which has none for a flow, and ``+origin``/``+dest``
 qualify places, not counts). Only the people given social or medical assistance
 are ``#reached+ind``, so a tool summing ``#reached`` never adds passers-by to them.
 A site is a ``#loc``; one in Morocco also gets its ``#adm1``/``#adm2`` (ISO
-3166-2:MA). Countries are ISO 3166-1 alpha-2 codes, said so by ``+v_iso2``.
+3166-2:MA). Countries are ``#country+code`` in ISO 3166-1 alpha-3 (``MAR``, ``ITA``), the
+dictionary's default vocabulary for ``#country``, as in every export.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from domain.geography import PROVINCES, REGIONS
-from projections.hxl import HxlColumn, field, table
+from projections.hxl import HxlColumn, alpha_3, field, table
 
 LEVELS = ("site_day", "site", "day")
 
@@ -35,7 +36,7 @@ def _site() -> tuple[HxlColumn, ...]:
         field("Site", "#loc+name", "site_name"),
         field("Site code", "#loc+code", "site"),
         field("Site kind", "#loc+type", "site_kind"),
-        field("Country code", "#country+code+v_iso2", "country"),
+        HxlColumn("Country code", "#country+code", lambda r: alpha_3(r.get("country"))),
         field("Region", "#adm1+name", "region_fr"),
         field("Region code", "#adm1+code", "region"),
         field("Province", "#adm2+name", "province_fr"),

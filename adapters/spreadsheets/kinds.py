@@ -16,7 +16,7 @@ from typing import Any
 from adapters.spreadsheets.sheet import UnreadableInputError
 from adapters.spreadsheets.values import CellError, header_key
 from domain.actors import Actor, Role
-from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome
+from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome, Outcome
 
 HIDDEN = "(hidden)"
 
@@ -57,6 +57,7 @@ class FieldKind:
 
 Submit = Callable[[str, Sequence[Any], Actor, BatchMode], BatchOutcome]
 Correct = Callable[[str, str, Any, str, Actor], CorrectionOutcome]
+Reverse = Callable[[str, str, str, Actor], Outcome]  # (scope, record id, reason, actor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class Target:
     check_scope: Callable[[str], object] | None = None  # raises NotFoundError if unknown
     # (scope, values the whole file shares) -> raises NotFoundError if they name nothing
     check_shared: Callable[[str, Mapping[str, str]], object] | None = None
+    reverse: Reverse | None = None  # a record deleted at its source (a Kobo pull)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
-from fastapi.responses import PlainTextResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 
+from api.answers import PemResponse
 from api.deps import ActorDep, AuditorDep, ContainerDep
 from api.schemas.audit import (
     ConsistencyProofPublic,
@@ -111,12 +112,11 @@ def _check_size(size: int, sealed: int, field: str) -> None:
         raise DomainError(f"the log holds {sealed} sealed leaves, not {size}", field)
 
 
-@router.get("/public-key", response_class=PlainTextResponse)
-def public_key(container: ContainerDep) -> PlainTextResponse:
+@router.get("/public-key", response_class=PemResponse)
+def public_key(container: ContainerDep) -> PemResponse:
     """The Ed25519 public key (PEM) that verifies every tree head; public on purpose."""
-    return PlainTextResponse(
+    return PemResponse(
         container.audit.heads.public_pem,
-        media_type="application/x-pem-file",
         headers={"X-Key-Id": container.audit.heads.key_id},
     )
 

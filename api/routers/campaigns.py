@@ -24,6 +24,7 @@ from api.schemas.distribution import (
     ReversalCreate,
     StockCreate,
 )
+from api.schemas.paths import ClientIdPath, ProvincePath, SlugPath
 from domain.distribution.commands import (
     DispatchKits,
     LaunchCampaign,
@@ -70,7 +71,7 @@ def list_campaigns(container: ContainerDep, actor: ActorDep) -> list[CampaignSum
 
 
 @router.get("/{campaign}", response_model=CampaignPublic)
-def get_campaign(campaign: str, container: ContainerDep, actor: ActorDep) -> CampaignPublic:
+def get_campaign(campaign: SlugPath, container: ContainerDep, actor: ActorDep) -> CampaignPublic:
     """Show a campaign as its own events define it now."""
     found = container.distribution.campaign(campaign)
     return CampaignPublic(
@@ -88,8 +89,8 @@ def get_campaign(campaign: str, container: ContainerDep, actor: ActorDep) -> Cam
 
 @router.put("/{campaign}/quotas/{province}", response_model=CommandPublic)
 def set_quota(
-    campaign: str,
-    province: str,
+    campaign: SlugPath,
+    province: ProvincePath,
     body: QuotaCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -103,7 +104,7 @@ def set_quota(
 
 @router.post("/{campaign}/committees", status_code=201, response_model=CommandPublic)
 def register_committee(
-    campaign: str,
+    campaign: SlugPath,
     body: CommitteeCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -125,8 +126,8 @@ def register_committee(
     "/{campaign}/committees/{committee}/stock", status_code=201, response_model=CommandPublic
 )
 def receive_stock(
-    campaign: str,
-    committee: str,
+    campaign: SlugPath,
+    committee: SlugPath,
     body: StockCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -144,7 +145,7 @@ def receive_stock(
 
 @router.post("/{campaign}/deliveries", response_model=DeliveryBatchPublic)
 def record_deliveries(
-    campaign: str,
+    campaign: SlugPath,
     body: DeliveryBatchCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -184,8 +185,8 @@ def record_deliveries(
     },
 )
 def reverse_delivery(
-    campaign: str,
-    delivery_id: str,
+    campaign: SlugPath,
+    delivery_id: ClientIdPath,
     body: ReversalCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -202,7 +203,7 @@ def reverse_delivery(
 
 @router.post("/{campaign}/closure", status_code=201, response_model=CommandPublic)
 def close_campaign(
-    campaign: str,
+    campaign: SlugPath,
     body: ClosureCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -216,7 +217,7 @@ def close_campaign(
 
 @router.get("/{campaign}/deliveries/{delivery_id}", response_model=DeliveryPublic)
 def get_delivery(
-    campaign: str, delivery_id: str, container: ContainerDep, actor: ActorDep
+    campaign: SlugPath, delivery_id: ClientIdPath, container: ContainerDep, actor: ActorDep
 ) -> DeliveryPublic:
     """One delivery with its contact decrypted (admin, auditor); every read is logged."""
     household = container.distribution.delivery(campaign, delivery_id, actor)
@@ -242,7 +243,7 @@ def get_delivery(
 
 @router.get("/{campaign}/totals", response_model=CampaignTotalsPublic)
 def totals(
-    campaign: str, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
+    campaign: SlugPath, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
 ) -> CampaignTotalsPublic:
     """Households served, people reached and kits in stock against target and quotas."""
     container.distribution.campaign(campaign)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from api.answers import command_answer
 from api.deps import ActorDep, ContainerDep, ViewReaderDep, VisibilityDep
 from api.presenters.donations import donation_public
+from api.schemas.amounts import Money
 from api.schemas.common import CommandPublic, Count, centimes
 from api.schemas.donation_totals import DonationTotalsPublic
 from api.schemas.donations import (
@@ -21,6 +22,7 @@ from api.schemas.donations import (
     InKindCreate,
     ValuationCorrectionCreate,
 )
+from api.schemas.paths import DonationPath, SlugPath
 from domain.donations.cash import donation_id
 from domain.donations.commands import (
     CorrectValuation,
@@ -57,7 +59,7 @@ def register_donor(
 
 
 @router.get("/v1/donors/{donor}", response_model=DonorPublic)
-def get_donor(donor: str, container: ContainerDep, actor: ActorDep) -> DonorPublic:
+def get_donor(donor: SlugPath, container: ContainerDep, actor: ActorDep) -> DonorPublic:
     """Show a donor as its registration recorded it."""
     container.donations.check_reader(actor)
     found = container.donations.donor(donor)
@@ -137,8 +139,7 @@ def totals(
         str | None, Query(description="reconcile only this appeal's lines, against its total")
     ] = None,
     declared_mad: Annotated[
-        Decimal | None,
-        Query(ge=0, max_digits=15, decimal_places=2, description="a declared total to reconcile"),
+        Money | None, Query(description="a declared total to reconcile")
     ] = None,
 ) -> DonationTotalsPublic:
     """Gifts by donor, category, month and fund; stock; dispatches; shipments; reconciliation."""
@@ -151,7 +152,9 @@ def totals(
 
 
 @router.get("/v1/donations/{donation}", response_model=DonationPublic)
-def get_donation(donation: str, container: ContainerDep, actor: ActorDep) -> DonationPublic:
+def get_donation(
+    donation: DonationPath, container: ContainerDep, actor: ActorDep
+) -> DonationPublic:
     """Show a gift: declared values as first recorded, current values, and every correction."""
     container.donations.check_reader(actor)
     found = container.donations.donation(donation)
@@ -164,7 +167,7 @@ def get_donation(donation: str, container: ContainerDep, actor: ActorDep) -> Don
     response_model=CommandPublic,
 )
 def correct_valuation(
-    donation: str,
+    donation: DonationPath,
     line: Annotated[Count, Path(description="the line's number on the gift, from 1")],
     body: ValuationCorrectionCreate,
     container: ContainerDep,
@@ -183,7 +186,7 @@ def correct_valuation(
 
 @router.put("/v1/appeals/{appeal}", response_model=CommandPublic)
 def declare_appeal(
-    appeal: str,
+    appeal: SlugPath,
     body: AppealCreate,
     container: ContainerDep,
     actor: ActorDep,

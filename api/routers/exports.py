@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.deps import ActorDep, ContainerDep, ViewReader, ViewReaderDep
+from api.schemas.paths import SlugPath
 from domain.clock import local_day, utc_now
 from projections import (
     distribution,
@@ -63,7 +64,7 @@ def csv_response(rows: list[list[str]], filename: str) -> Response:
     responses=CSV,
 )
 def campaign_totals_csv(
-    campaign: str,
+    campaign: SlugPath,
     container: ContainerDep,
     actor: ActorDep,
     reader: ViewReaderDep,
@@ -82,7 +83,7 @@ def campaign_totals_csv(
 
 @router.get("/v1/operations/{operation}/totals.csv", response_class=Response, responses=CSV)
 def operation_totals_csv(
-    operation: str,
+    operation: SlugPath,
     container: ContainerDep,
     actor: ActorDep,
     reader: ViewReaderDep,

@@ -13,6 +13,7 @@ from adapters.spreadsheets.importer import ImportReport
 from adapters.spreadsheets.sheet import UnreadableInputError
 from api.deps import ActorDep, ContainerDep, Visibility, VisibilityDep
 from api.schemas.field import ImportPublic, ImportRowPublic, ProblemPublic
+from api.schemas.paths import SlugPath
 from domain.actors import Actor
 from domain.outcomes import BatchMode
 from projections.donations import ALL
@@ -114,7 +115,7 @@ async def run_import(
     openapi_extra=CSV_BODY,
 )
 async def import_deliveries(
-    campaign: str,
+    campaign: SlugPath,
     request: Request,
     container: ContainerDep,
     actor: ActorDep,
@@ -133,8 +134,8 @@ async def import_deliveries(
     openapi_extra=CSV_BODY,
 )
 async def import_movements(
-    operation: str,
-    site: str,
+    operation: SlugPath,
+    site: SlugPath,
     request: Request,
     container: ContainerDep,
     actor: ActorDep,

@@ -12,6 +12,7 @@ from adapters.kobo.forms import FormMapping
 from api.deps import ActorDep, ContainerDep
 from api.errors import UnauthorizedError
 from api.schemas.field import KoboAnswerPublic, KoboFormCreate, KoboFormPublic
+from api.statuses import responses_for
 from domain.actors import Role
 
 router = APIRouter(prefix="/v1/integrations/kobo", tags=["field tools"])
@@ -49,7 +50,7 @@ def _public(mapping: FormMapping, secret: str | None = None) -> KoboFormPublic:
     )
 
 
-@router.put("/{form}", response_model=KoboFormPublic)
+@router.put("/{form}", response_model=KoboFormPublic, status_code=201)
 def map_form(
     form: FormId, body: KoboFormCreate, container: ContainerDep, actor: ActorDep, response: Response
 ) -> KoboFormPublic:
@@ -67,7 +68,9 @@ def get_form(form: FormId, container: ContainerDep, actor: ActorDep) -> KoboForm
     return _public(container.kobo.mapping(form))
 
 
-@router.post("/{form}", response_model=KoboAnswerPublic)
+@router.post(
+    "/{form}", response_model=KoboAnswerPublic, status_code=201, responses=responses_for(401)
+)
 def receive_submission(
     form: FormId,
     payload: Annotated[dict[str, Any], Body(description="the submission as Kobo sends it")],

@@ -19,6 +19,7 @@ from api.schemas.marhaba import (
     SiteCreate,
     SitePublic,
 )
+from api.schemas.paths import SlugPath
 from domain.marhaba.commands import LaunchOperation, RegisterSite
 from projections.marhaba import VIEW
 from projections.marhaba_report import operation_totals
@@ -53,7 +54,7 @@ def list_operations(container: ContainerDep, actor: ActorDep) -> list[OperationS
 
 
 @router.get("/{operation}", response_model=OperationPublic)
-def get_operation(operation: str, container: ContainerDep, actor: ActorDep) -> OperationPublic:
+def get_operation(operation: SlugPath, container: ContainerDep, actor: ActorDep) -> OperationPublic:
     """Show an operation and its sites as their own events define them now."""
     found = container.marhaba.operation(operation)
     return OperationPublic(
@@ -82,7 +83,7 @@ def get_operation(operation: str, container: ContainerDep, actor: ActorDep) -> O
 
 @router.post("/{operation}/closure", status_code=201, response_model=CommandPublic)
 def close_operation(
-    operation: str,
+    operation: SlugPath,
     body: OperationClosureCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -96,7 +97,7 @@ def close_operation(
 
 @router.post("/{operation}/sites", status_code=201, response_model=CommandPublic)
 def register_site(
-    operation: str,
+    operation: SlugPath,
     body: SiteCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -123,8 +124,8 @@ def register_site(
 
 @router.post("/{operation}/sites/{site}/closure", status_code=201, response_model=CommandPublic)
 def close_site(
-    operation: str,
-    site: str,
+    operation: SlugPath,
+    site: SlugPath,
     body: SiteClosureCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -138,7 +139,7 @@ def close_site(
 
 @router.get("/{operation}/totals", response_model=OperationTotalsPublic)
 def totals(
-    operation: str, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
+    operation: SlugPath, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
 ) -> OperationTotalsPublic:
     """Arrivals, departures, people assisted and cases, by site, day, mode and category."""
     container.marhaba.operation(operation)

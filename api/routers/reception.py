@@ -15,6 +15,7 @@ from api.schemas.marhaba import (
     MovementBatchPublic,
     ReferralCreate,
 )
+from api.schemas.paths import ClientIdPath, SlugPath
 from domain.marhaba.commands import (
     AdjustMovement,
     CloseCase,
@@ -28,8 +29,8 @@ router = APIRouter(prefix="/v1/operations/{operation}/sites/{site}", tags=["marh
 
 @router.post("/movements", response_model=MovementBatchPublic)
 def record_movements(
-    operation: str,
-    site: str,
+    operation: SlugPath,
+    site: SlugPath,
     body: MovementBatchCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -68,9 +69,9 @@ def record_movements(
     },
 )
 def adjust_movement(
-    operation: str,
-    site: str,
-    movement: str,
+    operation: SlugPath,
+    site: SlugPath,
+    movement: ClientIdPath,
     body: AdjustmentCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -90,8 +91,8 @@ def adjust_movement(
 
 @router.post("/cases", status_code=201, response_model=CommandPublic)
 def open_case(
-    operation: str,
-    site: str,
+    operation: SlugPath,
+    site: SlugPath,
     body: CaseCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -116,9 +117,9 @@ def open_case(
 
 @router.post("/cases/{case}/referral", status_code=201, response_model=CommandPublic)
 def refer_case(
-    operation: str,
-    site: str,
-    case: str,
+    operation: SlugPath,
+    site: SlugPath,
+    case: ClientIdPath,
     body: ReferralCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -142,9 +143,9 @@ def refer_case(
 
 @router.post("/cases/{case}/closure", status_code=201, response_model=CommandPublic)
 def close_case(
-    operation: str,
-    site: str,
-    case: str,
+    operation: SlugPath,
+    site: SlugPath,
+    case: ClientIdPath,
     body: CaseClosureCreate,
     container: ContainerDep,
     actor: ActorDep,

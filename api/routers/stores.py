@@ -16,6 +16,7 @@ from api.schemas.donations import (
     StoreCreate,
     StorePublic,
 )
+from api.schemas.paths import ClientIdPath, SlugPath
 from domain.donations.amounts import mad_text
 from domain.donations.commands import (
     AcknowledgeDispatch,
@@ -45,7 +46,7 @@ def open_store(
 
 
 @router.get("/v1/stores/{store}", response_model=StorePublic)
-def get_store(store: str, container: ContainerDep, actor: ActorDep) -> StorePublic:
+def get_store(store: SlugPath, container: ContainerDep, actor: ActorDep) -> StorePublic:
     """Show a store's stock on hand per item and its dispatches, from its own events."""
     container.donations.check_reader(actor)
     return store_public(container.donations.store(store), container.donations)
@@ -53,7 +54,7 @@ def get_store(store: str, container: ContainerDep, actor: ActorDep) -> StorePubl
 
 @router.post("/v1/stores/{store}/dispatches", status_code=201, response_model=CommandPublic)
 def dispatch(
-    store: str,
+    store: SlugPath,
     body: DispatchCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -88,8 +89,8 @@ def dispatch(
     response_model=CommandPublic,
 )
 def acknowledge(
-    store: str,
-    dispatch: str,
+    store: SlugPath,
+    dispatch: ClientIdPath,
     body: AcknowledgementCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -133,7 +134,7 @@ def send_shipment(
 
 
 @router.get("/v1/shipments/{shipment}", response_model=ShipmentPublic)
-def get_shipment(shipment: str, container: ContainerDep, actor: ActorDep) -> ShipmentPublic:
+def get_shipment(shipment: SlugPath, container: ContainerDep, actor: ActorDep) -> ShipmentPublic:
     """Show a relief shipment: destination, items, total tonnage and kinds of goods."""
     container.donations.check_reader(actor)
     return shipment_public(container.donations.shipment(shipment))

@@ -17,12 +17,17 @@ from pydantic import (
     StringConstraints,
 )
 
+from api.schemas.amounts import Money
 from domain.spelling import SHAPE, is_plausible_identifier
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
-Mad = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+CLIENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=r"\S")
+]
+ClientId = Annotated[str, StringConstraints(pattern=CLIENT_ID_PATTERN)]
+Mad = Money  # a decimal string with a pattern, or an integer: never a float
 
 # Every integer a request carries fits the store's BIGINT: beyond it a comparison fails in
 # the database (a 500), not in validation (a 422 naming the field).

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from api.schemas.amounts import Quantity
 from api.schemas.common import ClientId, Day, IdentityNumber, Instant, Mad, Reason, Slug, Strict
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-
-
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
+]
 HouseholdNumber = IdentityNumber
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,24}$")]
 MAX_BATCH = 1000
@@ -20,7 +20,7 @@ MAX_BATCH = 1000
 
 class KitItem(Strict):
     item: Name
-    quantity: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]
+    quantity: Quantity
     unit: Annotated[str, StringConstraints(min_length=1, max_length=20)]
 
 
@@ -30,7 +30,7 @@ class CampaignCreate(Strict):
     starts_on: Day
     ends_on: Day
     target_households: int = Field(gt=0, le=100_000_000)
-    budget_mad: Mad = Field(description="budget in MAD, exact to the centime (string or number)")
+    budget_mad: Mad = Field(description="budget in MAD, exact to the centime (string or integer)")
     kit_contents: list[KitItem] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")

@@ -7,30 +7,20 @@ float has already rounded the centimes away before any code can see it.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from api.schemas.amounts import Money, Quantity
 from api.schemas.common import ClientId, Instant, Reason, Slug, Strict
 
 MAX_LINES = 200
 
 
-def _not_float(value: object) -> object:
-    if isinstance(value, float):
-        raise ValueError(
-            'send money as a string such as "619480.75" or as an integer, '
-            "never as a floating-point number"
-        )
-    return value
-
-
-ExactMad = Annotated[
-    Decimal, BeforeValidator(_not_float), Field(ge=0, max_digits=15, decimal_places=2)
+ExactMad = Money
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
 ]
-Quantity = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=3)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 ItemCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
 Category = Annotated[str, Field(examples=["medical-equipment"])]

@@ -354,3 +354,44 @@ window.TADAMON_I18N = {
     },
   },
 };
+
+// Words of the board's charts and its print view (api/static/charts.js).
+Object.assign(window.TADAMON_I18N.ar, {
+  charts: "بالأرقام، يوما بيوم",
+  chart_served: "الأسر والأفراد المستفيدون في اليوم",
+  chart_travel: "الوصول والمغادرة في اليوم",
+  chart_gifts: "التبرعات المستلمة في الشهر (درهم)",
+  chart_households: "الأسر",
+  chart_people: "الأفراد",
+  chart_cash: "نقدا",
+  chart_in_kind: "عينا",
+  chart_day: "اليوم",
+  chart_month: "الشهر",
+  print: "طباعة التقرير",
+});
+Object.assign(window.TADAMON_I18N.fr, {
+  charts: "En chiffres, jour après jour",
+  chart_served: "Ménages et personnes servis par jour",
+  chart_travel: "Arrivées et départs par jour",
+  chart_gifts: "Dons reçus par mois (MAD)",
+  chart_households: "Ménages",
+  chart_people: "Personnes",
+  chart_cash: "En espèces",
+  chart_in_kind: "En nature",
+  chart_day: "Jour",
+  chart_month: "Mois",
+  print: "Imprimer le rapport",
+});
+Object.assign(window.TADAMON_I18N.en, {
+  charts: "In figures, day by day",
+  chart_served: "Households and people served per day",
+  chart_travel: "Arrivals and departures per day",
+  chart_gifts: "Gifts received per month (MAD)",
+  chart_households: "Households",
+  chart_people: "People",
+  chart_cash: "Cash",
+  chart_in_kind: "In kind",
+  chart_day: "Day",
+  chart_month: "Month",
+  print: "Print the report",
+});

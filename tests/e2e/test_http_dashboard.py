@@ -27,6 +27,8 @@ def test_page_and_its_files_come_from_this_server_only(http: httpx.Client) -> No
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert sorted(assets) == [
+        "/static/charts.css",
+        "/static/charts.js",
         "/static/dashboard.css",
         "/static/dashboard.js",
         "/static/i18n.js",

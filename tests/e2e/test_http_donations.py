@@ -360,7 +360,8 @@ def test_a_private_donors_name_is_refused_and_never_echoed(
 
 def test_unknown_donation_or_line_is_404(http: httpx.Client, officer: dict[str, str]) -> None:
     ids = record_report_gifts(http, officer)
-    assert http.get("/v1/donations/not-a-uuid", headers=officer).status_code == 404
+    malformed = http.get("/v1/donations/not-a-uuid", headers=officer)  # the path's own pattern
+    assert (malformed.status_code, malformed.json()["fields"][0]["field"]) == (422, "donation")
     assert http.get("/v1/donations/" + "0" * 32, headers=officer).status_code == 404
     wrong_line = http.post(
         f"/v1/donations/{ids['masks']}/lines/2/valuation-corrections",
