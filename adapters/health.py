@@ -37,6 +37,9 @@ def readiness(container: Container) -> tuple[bool, dict[str, Any]]:
     container.metrics.ready.set(1 if ready else 0)
     body: dict[str, Any] = {"status": "ready" if ready else "lagging", "store": "ok"}
     body["views"] = views
+    # The watch's findings are shown, not made a reason to be unready: writes keep
+    # flowing, while proofs, new heads and ?as_of= answer 503 naming the position.
+    body["audit"] = container.audit.watch.status()
     if relay is not None:
         body["relay"] = {"lag_events": relay.events, "lag_seconds": round(relay.seconds, 3)}
     return ready, body

@@ -19,6 +19,7 @@ from domain.errors import DomainError, NotFoundError
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 NDJSON = "application/x-ndjson"
+ALTERED = {503: {"description": "the stored history was altered; the body names the position"}}
 
 
 @router.get("/events", response_class=StreamingResponse, responses={200: {"content": {NDJSON: {}}}})
@@ -31,7 +32,7 @@ def export_events(
     return StreamingResponse(container.audit.export(after), media_type=NDJSON)
 
 
-@router.post("/tree-heads", status_code=201, response_model=TreeHeadPublic)
+@router.post("/tree-heads", status_code=201, response_model=TreeHeadPublic, responses=ALTERED)
 def issue_tree_head(container: ContainerDep, actor: ActorDep) -> TreeHeadPublic:
     """Seal what is new and sign a tree head now (admin)."""
     actor.check_role(Role.ADMIN)
@@ -57,7 +58,7 @@ def tree_head_of_size(size: int, container: ContainerDep, actor: ActorDep) -> Tr
     return TreeHeadPublic(**head)
 
 
-@router.get("/proofs/inclusion", response_model=InclusionProofPublic)
+@router.get("/proofs/inclusion", response_model=InclusionProofPublic, responses=ALTERED)
 def inclusion_proof(
     container: ContainerDep,
     actor: ActorDep,
@@ -65,6 +66,7 @@ def inclusion_proof(
     tree_size: Annotated[int, Query(ge=1, description="size of a signed tree head")],
 ) -> InclusionProofPublic:
     """RFC 6962 audit path proving the event at ``position`` is in the tree of ``tree_size``."""
+    container.audit.check_intact()
     merkle = container.audit.merkle
     leaf = merkle.leaf_at(position)
     if leaf is None:

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from adapters.audit import verifier
+from adapters.audit.findings import TamperedError
 from adapters.audit.merkle import merkle_leaves, stored_leaf_hash
 from adapters.bootstrap import Container
 from adapters.store import events_table
@@ -134,12 +135,31 @@ def test_two_rows_exchanged_in_the_order(sealed: tuple[Container, dict[str, Any]
     assert verify(container, head).failures == [f"positions {a} and {b}: swapped"]
 
 
-def test_a_truncated_tail(sealed: tuple[Container, dict[str, Any]]) -> None:
+def test_a_truncated_tail_is_reported_as_the_missing_positions(
+    sealed: tuple[Container, dict[str, Any]],
+) -> None:
     container, head = sealed
-    keep = middle(head, 0.9)
+    keep, size = middle(head, 0.9), head["tree_size"]
     Tamperer(container).truncate_after(keep)
     assert verify(container, head).failures == [
-        f"export truncated: has {keep} records, tree head covers {head['tree_size']}"
+        f"positions {keep + 1}..{size} (leaves {keep}..{size - 1}): "
+        f"{size - keep} records deleted from the store"
+    ]
+
+
+def test_a_deleted_leaf_row_is_reported_as_such(
+    sealed: tuple[Container, dict[str, Any]],
+) -> None:
+    container, head = sealed
+    position = middle(head, 0.5)
+    leaf = container.audit.merkle.leaf_at(position)
+    assert leaf is not None
+    with container.engine.begin() as conn:
+        conn.execute(merkle_leaves.delete().where(merkle_leaves.c.position == position))
+    report = verify(container, head)
+    assert report.failures == [
+        f"leaf {leaf.leaf_index}: deleted from the Merkle log "
+        f"(position {position} is stored in its place)"
     ]
 
 
@@ -205,14 +225,16 @@ def test_the_verify_command_names_the_failure(
 def test_sealing_again_after_tampering_keeps_the_evidence(
     sealed: tuple[Container, dict[str, Any]],
 ) -> None:
-    """The sealer only appends: a later seal and head never launder an altered row."""
+    """The sealer only appends, and the next head is refused: nothing launders an altered row."""
     container, head = sealed
     position = middle(head, 0.4)
     Tamperer(container).change_a_byte(position)
     container.audit.merkle.seal()
-    later = container.audit.heads.issue()
-    assert later["root_hash"] == head["root_hash"]
-    assert verify(container, later).failures == [f"{label(container, position)}: content altered"]
+    with pytest.raises(TamperedError) as refused:
+        container.audit.heads.issue()
+    assert str(refused.value.finding) == f"{label(container, position)}: content altered"
+    assert container.audit.heads.latest() == head
+    assert verify(container, head).failures == [f"{label(container, position)}: content altered"]
 
 
 def test_the_exports_lines_take_the_verifiers_fast_path_and_agree_with_the_strict_one(

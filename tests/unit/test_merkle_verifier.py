@@ -798,7 +798,9 @@ def test_two_independent_alterations_are_not_taken_for_a_swap(case: _Case) -> No
 def test_truncated_tail(case: _Case) -> None:
     del case.rows[45:]
     report = case.verify()
-    assert report.failures == ["export truncated: has 45 records, tree head covers 50"]
+    assert report.failures == [
+        "export truncated: has 45 records, tree head covers 50 (leaves 45..49 absent)"
+    ]
     assert report.records == 45
 
 
@@ -956,7 +958,9 @@ def test_cli_tampered(
     del case.rows[49]
     files["export"].write_text("".join(_lines(case.rows)), encoding="utf-8")
     assert main(_argv(files)) == 1
-    assert capsys.readouterr().out == "export truncated: has 49 records, tree head covers 50\n"
+    assert capsys.readouterr().out == (
+        "export truncated: has 49 records, tree head covers 50 (leaf 49 absent)\n"
+    )
 
 
 def test_cli_reads_stdin(
