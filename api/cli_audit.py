@@ -15,6 +15,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from adapters.audit import verifier
+from adapters.audit.findings import TamperedError
 from adapters.audit.replay import ReplayReport
 from adapters.audit.signing import create_key_pair
 from adapters.bootstrap import Container, StoreUnavailableError, bootstrap
@@ -184,7 +185,10 @@ def seal(
         added = container.audit.merkle.seal()
         typer.echo(f"sealed {added:,} new leaves; the log holds {container.audit.merkle.size():,}")
         if sign or output:
-            head = json.dumps(container.audit.heads.issue(), indent=2)
+            try:
+                head = json.dumps(container.audit.heads.issue(), indent=2)
+            except TamperedError as refusal:
+                raise _fail(refusal.reason, 1) from None
             if output:
                 output.write_text(head + "\n")
             else:

@@ -118,6 +118,8 @@ class AuditWatch:
         row, leaf = entry.row, entry.leaf
         recomputed = None if row is None else row.leaf_hash()
         finding = judge(entry, recomputed)
+        if finding is not None and row is not None and leaf is None and entry.leaf_index is None:
+            finding = self._in_a_gap(row.position) or finding
         if leaf is not None:
             folded = leaf.leaf_hash if recomputed is None else recomputed
             finding = finding or self._remembered(leaf)
@@ -139,6 +141,16 @@ class AuditWatch:
                 leaf.position, "content altered and its leaf hash rewritten", leaf.leaf_index
             )
         return None
+
+    def _in_a_gap(self, position: int) -> Finding | None:
+        gap = self.merkle.gap_holding(position)
+        if gap is None:
+            return None
+        return Finding(
+            position,
+            f"appeared in the gap {gap[0]}..{gap[1]} the sealer recorded as empty: "
+            "written behind the app",
+        )
 
     def _found(self, finding: Finding) -> None:
         key = str(finding)
