@@ -53,7 +53,9 @@ def _record(entry: Entry) -> dict[str, Any]:
     return {**_content(row), "unsealed": True}
 
 
-def export_records(merkle: MerkleLog, stored: StoredRows, after: int = 0) -> Iterator[dict[str, Any]]:
+def export_records(
+    merkle: MerkleLog, stored: StoredRows, after: int = 0
+) -> Iterator[dict[str, Any]]:
     """Every leaf and every stored row with a position greater than ``after``."""
     for entry in walk(merkle, stored, after):
         yield _record(entry)

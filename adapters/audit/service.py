@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from adapters.audit.export import export_lines
 from adapters.audit.merkle import MerkleLog
+from adapters.audit.receipts import receipt
 from adapters.audit.replay import Replay, ReplayReport
 from adapters.audit.sealer import Sealer
 from adapters.audit.signing import TreeHeads
@@ -44,6 +46,9 @@ class Audit:
         self.runner.catch_up()
         replay = Replay(self.settings, self.source, self.views, self.projections, batch_size)
         return replay.run(on_progress)
+
+    def receipt(self, position: int) -> dict[str, Any]:
+        return receipt(self.merkle, self.heads, position)
 
     def as_of(self, view: str, scope: str, instant: datetime) -> AsOf:
         self.check_intact()  # never fold altered events into a past total

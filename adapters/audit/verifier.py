@@ -4,6 +4,7 @@ This file is deliberately standalone: it imports only the Python standard librar
 and ``cryptography``, so it can be handed to an auditor on its own and run as::
 
     python verifier.py --export FILE --tree-head FILE --public-key FILE
+    python verifier.py --receipt FILE --public-key FILE
 
 Hashing follows RFC 6962 section 2.1 (0x00/0x01 domain-separation prefixes, the
 split at the largest power of two below n, SHA-256 of the empty string for the
@@ -53,6 +54,7 @@ __all__ = [
     "main",
     "node_hash",
     "parse_tree_head",
+    "receipt_code",
     "record_bytes",
     "root_hash",
     "sign_tree_head",
@@ -60,6 +62,7 @@ __all__ = [
     "verify_consistency",
     "verify_export",
     "verify_inclusion",
+    "verify_receipt",
     "verify_tree_head",
 ]
 
@@ -678,7 +681,9 @@ def _parse_content(obj: Mapping[str, object], where: str) -> tuple[_Content, str
     return content, respelled
 
 
-def _spelled_uuid_field(obj: Mapping[str, object], name: str, where: str) -> tuple[bytes, str | None]:
+def _spelled_uuid_field(
+    obj: Mapping[str, object], name: str, where: str
+) -> tuple[bytes, str | None]:
     """A UUID in its one canonical spelling, or any other the store can parse, named."""
     try:
         return _uuid_bytes_field(obj, name, where), None
@@ -703,7 +708,9 @@ def _parse_record(line: str, line_number: int) -> _Record | _Loose:
     if _flag(obj, "unsealed", where) or _flag(obj, "leaf_missing", where):
         return _parse_loose(obj, where)
     position = _uint64_field(obj, "position", where)
-    content, respelled = (None, None) if _flag(obj, "missing", where) else _parse_content(obj, where)
+    content, respelled = (
+        (None, None) if _flag(obj, "missing", where) else _parse_content(obj, where)
+    )
     return _Record(
         leaf_index=_uint64_field(obj, "leaf_index", where),
         position=position,
@@ -1220,6 +1227,47 @@ def _no_fields(line: str) -> None:
 
 
 # --------------------------------------------------------------------------
+# Receipts: one event shown to be in a signed tree, with the public key alone
+# --------------------------------------------------------------------------
+
+_CODE_BYTES = 5  # 40 bits: eight base32 letters and digits, read as XXXX-XXXX
+
+
+def receipt_code(leaf_hash: bytes) -> str:
+    """The short code printed on a receipt: the leaf hash's first 40 bits in base32."""
+    letters = base64.b32encode(leaf_hash[:_CODE_BYTES]).decode("ascii")
+    return f"{letters[:4]}-{letters[4:]}"
+
+
+def verify_receipt(receipt: Mapping[str, object], public_key: Ed25519PublicKey) -> list[str]:
+    """What is wrong with a receipt; an empty list means it is proven.
+
+    The head must be signed by ``public_key``, the audit path must put the leaf
+    hash at its leaf index in that head's tree, and the code must be the leaf's.
+    """
+    where = "receipt"
+    head = receipt.get("tree_head")
+    if not isinstance(head, Mapping):
+        raise MalformedInputError("receipt: no 'tree_head' object")
+    tree_head = parse_tree_head(head)
+    leaf = _hash_field(receipt, "leaf_hash", where)
+    index = _uint64_field(receipt, "leaf_index", where)
+    path = receipt.get("audit_path")
+    if not isinstance(path, list) or not all(isinstance(node, str) for node in path):
+        raise MalformedInputError("receipt: 'audit_path' is not a list of hex hashes")
+    nodes = [_hash_field({"node": node}, "node", where) for node in path]
+    failures = [failure for failure in [_signature_failure(tree_head, public_key)] if failure]
+    if not verify_inclusion(leaf, index, tree_head.tree_size, nodes, tree_head.root_hash):
+        failures.append(
+            f"leaf {index} is not proven in the tree of size {tree_head.tree_size}: "
+            "the audit path does not lead to the signed root"
+        )
+    if _str_field(receipt, "code", where) != receipt_code(leaf):
+        failures.append(f"code {receipt['code']!r} is not this leaf's ({receipt_code(leaf)})")
+    return failures
+
+
+# --------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------
 
@@ -1258,18 +1306,43 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="verifier.py",
         description="Verify a Tadamon event-log export against a signed tree head.",
     )
-    parser.add_argument("--export", required=True, help="NDJSON export; '-' for stdin")
-    parser.add_argument("--tree-head", required=True, help="signed tree head (JSON)")
+    parser.add_argument("--export", help="NDJSON export; '-' for stdin")
+    parser.add_argument("--tree-head", help="signed tree head (JSON)")
+    parser.add_argument("--receipt", help="a receipt (JSON) to check instead of an export")
     parser.add_argument("--public-key", required=True, help="Ed25519 public key (PEM)")
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    if arguments.receipt is None and (arguments.export is None or arguments.tree_head is None):
+        parser.error("give --export and --tree-head, or --receipt")
+    return arguments
+
+
+def _check_receipt(path: str, public_key: Ed25519PublicKey) -> int:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            receipt = _load_json_object(handle.read(), f"receipt {path}")
+    except UnicodeDecodeError as exc:
+        raise MalformedInputError(f"receipt {path}: not UTF-8 text ({exc.reason})") from None
+    failures = verify_receipt(receipt, public_key)
+    if failures:
+        print("\n".join(failures))
+        return 1
+    head = receipt["tree_head"]
+    assert isinstance(head, Mapping)  # noqa: S101 - verify_receipt checked it
+    print(
+        f"receipt verified: code {receipt['code']}, position {receipt.get('position')}, "
+        f"leaf {receipt['leaf_index']} of the signed tree of size {head['tree_size']}"
+    )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the verifier; 0 verified, 1 not verified, 2 unreadable input."""
     arguments = _parse_arguments(argv)
     try:
-        head = _read_tree_head(arguments.tree_head)
         public_key = load_public_key(arguments.public_key)
+        if arguments.receipt is not None:
+            return _check_receipt(arguments.receipt, public_key)
+        head = _read_tree_head(arguments.tree_head)
         report = verify_export(_export_lines(arguments.export), head, public_key)
     except (MalformedInputError, OSError, UnicodeDecodeError) as exc:
         message = " ".join(str(exc).split())  # one line, whatever the cause says

@@ -12,6 +12,7 @@ from api.schemas.audit import (
     ConsistencyProofPublic,
     InclusionProofPublic,
     PersonalDataReadPublic,
+    ReceiptPublic,
     TreeHeadPublic,
 )
 from domain.actors import Role
@@ -85,6 +86,17 @@ def inclusion_proof(
         leaf_hash=leaf.leaf_hash.hex(),
         audit_path=[node.hex() for node in path],
     )
+
+
+@router.get(
+    "/receipts/{position}",
+    response_model=ReceiptPublic,
+    responses={404: {"description": "no delivery, movement or gift there"}, **ALTERED},
+)
+def receipt(position: int, container: ContainerDep, actor: ActorDep) -> ReceiptPublic:
+    """A recorded delivery, movement or gift's receipt, checkable offline with the public key."""
+    container.audit.check_intact()
+    return ReceiptPublic(**container.audit.receipt(position))
 
 
 @router.get("/proofs/consistency", response_model=ConsistencyProofPublic)

@@ -21,16 +21,17 @@ from adapters.audit.verifier import sign_tree_head
 from adapters.bootstrap import Container
 from domain.actors import Actor
 from tests.integration.test_audit_cli import run
-from tests.integration.test_audit_tamper import (  # noqa: F401 - sealed is a fixture
-    Tamperer,
-    label,
-    middle,
-    sealed,
-    verify,
-)
+from tests.integration.test_audit_tamper import Tamperer, label, middle, seal_a_history, verify
 from tests.integration.test_distribution_store import random_history
 
-NEVER_SEALED = "stored but not covered by the signed tree head (never sealed: written behind the app)"
+NEVER_SEALED = (
+    "stored but not covered by the signed tree head (never sealed: written behind the app)"
+)
+
+
+@pytest.fixture
+def sealed(container: Container, admin: Actor) -> tuple[Container, dict[str, Any]]:
+    return seal_a_history(container, admin)
 
 
 def _copy_behind_the_app(tamper: Tamperer, source: int, position: int) -> None:
@@ -51,17 +52,14 @@ def _a_real_gap(container: Container, admin: Actor, tamper: Tamperer) -> int:
     SQLite has none, so the row goes in front of the log, at rowid 0."""
     if container.settings.is_sqlite:
         return 0
-    with container.engine.connect() as conn:
-        with conn.begin() as transaction:
-            conn.execute(
-                text(
-                    f"INSERT INTO {tamper.table} (originator_id, originator_version, topic, state) "  # noqa: S608
-                    "VALUES (:o, 1, 't', '')"
-                ),
-                {"o": str(uuid.uuid4())},
-            )
-            gap = int(conn.execute(text("SELECT lastval()")).scalar_one())
-            transaction.rollback()
+    insert = text(
+        f"INSERT INTO {tamper.table} (originator_id, originator_version, topic, state) "  # noqa: S608
+        "VALUES (:o, 1, 't', '')"
+    )
+    with container.engine.connect() as conn, conn.begin() as transaction:
+        conn.execute(insert, {"o": str(uuid.uuid4())})
+        gap = int(conn.execute(text("SELECT lastval()")).scalar_one())
+        transaction.rollback()
     random_history(container, admin, seed=11, batches=1)  # later events pass the gap by
     container.audit.merkle.seal()
     return gap
@@ -99,8 +97,12 @@ def test_a_re_spelled_originator_id_is_named(sealed: tuple[Container, dict[str, 
     container, head = sealed
     position = middle(head, 0.4)
     tamper = Tamperer(container)
-    upper = "upper(originator_id)" if container.settings.is_sqlite else "upper(originator_id::text)::uuid"
-    tamper.sql(f"UPDATE {{table}} SET originator_id = {upper} WHERE {{id}} = :p", p=position)
+    upper = (
+        "upper(originator_id)"
+        if container.settings.is_sqlite
+        else "upper(originator_id::text)::uuid"
+    )
+    tamper.sql(f"UPDATE {{table}} SET originator_id = {upper} WHERE {{id}} = :p", p=position)  # noqa: S608
     report = verify(container, head)
     if not container.settings.is_sqlite:
         # A uuid column has one spelling: the upper-cased text is stored as the same value.
@@ -140,7 +142,9 @@ def test_a_stream_version_stored_twice_is_named(
     if not container.settings.is_sqlite:
         # The uuid primary key holds one spelling, so the copy is the same key: refused.
         with pytest.raises(IntegrityError):
-            tamper.sql(copy_statement.replace("upper(originator_id::text)", "originator_id"), s=source)
+            tamper.sql(
+                copy_statement.replace("upper(originator_id::text)", "originator_id"), s=source
+            )
         return
     tamper.sql(copy_statement.replace("::text", ""), s=source)
     container.audit.merkle.seal()
@@ -153,7 +157,8 @@ def test_a_stream_version_stored_twice_is_named(
     stream = str(uuid.UUID(stored))
     version = _version(tamper, source)
     assert verify(container, head_after).failures == [
-        f"position {copy}: originator_id stored as {stored.upper()!r}, not in its canonical spelling",
+        f"position {copy}: originator_id stored as {stored.upper()!r}, "
+        "not in its canonical spelling",
         f"position {copy}: stream {stream} version {version} is stored twice",
     ]
 
@@ -180,7 +185,8 @@ def test_the_operators_seal_refuses_a_recomputed_leaf(
         )
     fork = (
         f"position unknown: the stored events no longer fold to the signed head of size "
-        f"{head['tree_size']}: an event and its leaf hash were rewritten; signing now would fork the log"
+        f"{head['tree_size']}: an event and its leaf hash were rewritten; "
+        "signing now would fork the log"
     )
     with caplog.at_level(logging.ERROR, "tadamon.audit"), pytest.raises(TamperedError) as refused:
         container.audit.heads.issue()

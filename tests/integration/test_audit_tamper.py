@@ -72,12 +72,16 @@ class Tamperer:
         self.sql("DELETE FROM {table} WHERE {id} > :p", p=position)
 
 
-@pytest.fixture
-def sealed(container: Container, admin: Actor) -> tuple[Container, dict[str, Any]]:
+def seal_a_history(container: Container, admin: Actor) -> tuple[Container, dict[str, Any]]:
     prepare(container, admin)
     random_history(container, admin, batches=3)
     container.audit.merkle.seal()
     return container, container.audit.heads.issue()
+
+
+@pytest.fixture
+def sealed(container: Container, admin: Actor) -> tuple[Container, dict[str, Any]]:
+    return seal_a_history(container, admin)
 
 
 def verify(container: Container, head: dict[str, Any]) -> verifier.Report:
