@@ -78,6 +78,12 @@ class MerkleLog:
         self._tree = TreeBuilder()  # the recorded leaves so far, for roots at the head
         self._blocks: dict[int, bytes] = {}  # roots of full, sealed (so fixed) blocks
 
+    def forget_cached_roots(self) -> None:
+        """Read the leaves afresh: for a log whose table was rewritten from outside."""
+        with self._lock:
+            self._tree = TreeBuilder()
+            self._blocks.clear()
+
     def size(self) -> int:
         with self.engine.connect() as conn:
             last = conn.execute(select(func.max(merkle_leaves.c.leaf_index))).scalar()

@@ -55,6 +55,7 @@ class Sealer:
     def stop(self) -> None:
         if self.watch is not None:
             self.watch.stop()
+        self.heads.close()
         self._stop.set()
         self._wake.set()
         if self._thread is not None:

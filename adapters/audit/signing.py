@@ -148,6 +148,12 @@ class TreeHeads:
                 log.exception("could not copy tree head %s off the database", head["tree_size"])
         return dict(head)
 
+    def close(self) -> None:
+        for sink in self.sinks:
+            close = getattr(sink, "close", None)
+            if close is not None:
+                close()
+
     def _refused(self, finding: Finding) -> None:
         log.error("ALERT: refusing to sign a tree head: %s", finding)
         if self.on_refused is not None:

@@ -38,10 +38,15 @@ class Entry:
 def walk(merkle: MerkleLog, stored: StoredRows, after: int = 0) -> Iterator[Entry]:
     """Every leaf and every row with a position above ``after`` (0: all, even 0 and below)."""
     start = BEFORE_EVERYTHING if after <= 0 else after
+    # The log's size first: every leaf below it was committed after its row, so the
+    # rows read from here on hold them all, however the sealer and writers race on.
+    size = merkle.size()
     rows = stored.rows(start)
     row = next(rows, None)
     expected: int | None = 0 if after <= 0 else None
     for leaf in merkle.leaves(start):
+        if leaf.leaf_index >= size:
+            break
         expected = leaf.leaf_index if expected is None else expected
         before: list[StoredRow] = []
         while row is not None and row.position < leaf.position:

@@ -1,0 +1,90 @@
+"""`tadamon audit watch`, the auditor's monitor, against a real server: it keeps the heads
+it verified on its own disk and alarms on a fork and on a rollback."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete
+from typer.testing import CliRunner, Result
+
+from adapters.audit.merkle import merkle_leaves
+from adapters.audit.signing import development_key, tree_heads
+from adapters.audit.verifier import sign_tree_head
+from adapters.bootstrap import Container
+from api.cli import app as cli
+from domain.actors import Actor, Role
+from tests.conftest import LiveServer
+from tests.integration.test_audit_tamper import Tamperer, seal_a_history
+from tests.integration.test_distribution_store import random_history
+
+
+def _monitor(server: LiveServer, folder: Path) -> Result:
+    token = folder.parent / "auditor-token"
+    token.write_text(server.token(Role.AUDITOR)["Authorization"].split()[1])
+    args = ["audit", "watch", "--url", server.url, "--state-dir", str(folder)]
+    return CliRunner().invoke(cli, [*args, "--token-file", str(token), "--once"])
+
+
+def _kept_sizes(folder: Path) -> list[int]:
+    return [json.loads(line)["tree_size"] for line in (folder / "heads.jsonl").read_text().splitlines()]
+
+
+def _grow(container: Container, admin: Actor, seed: int) -> dict[str, object]:
+    random_history(container, admin, seed=seed, batches=1)
+    container.audit.merkle.seal()
+    return container.audit.heads.issue()
+
+
+def test_the_monitor_alarms_on_a_fork(
+    container: Container, admin: Actor, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """A key holder rewrites an event and its leaf, drops the heads and signs the new root."""
+    _, first = seal_a_history(container, admin)
+    folder = tmp_path / "monitor"
+    assert _monitor(live_server, folder).exit_code == 0
+    second = _grow(container, admin, seed=21)
+    ok = _monitor(live_server, folder)
+    assert (ok.exit_code, _kept_sizes(folder)) == (0, [first["tree_size"], second["tree_size"]])
+    Tamperer(container).change_a_byte(2)
+    row = next(container.audit.merkle.stored.rows(1, 2))
+    with container.engine.begin() as conn:
+        conn.execute(
+            merkle_leaves.update()
+            .where(merkle_leaves.c.position == 2)
+            .values(leaf_hash=row.leaf_hash())
+        )
+        conn.execute(delete(tree_heads))
+    container.audit.merkle.forget_cached_roots()  # as the forger's restarted server would
+    size, root = container.audit.merkle.head()
+    key = development_key(container.settings.signing_key_path())
+    forged = sign_tree_head(key, size, root, datetime.now(UTC))
+    with container.engine.begin() as conn:
+        conn.execute(tree_heads.insert().values(**forged, issued_at=datetime.now(UTC)))
+    alarm = _monitor(live_server, folder)
+    assert alarm.exit_code == 1
+    assert alarm.stderr.strip() == (
+        f"ALARM: fork: two signed heads of size {size}: root {second['root_hash']} "
+        f"(kept {second['timestamp']}) and root {forged['root_hash']} ({forged['timestamp']})"
+    )
+    assert _kept_sizes(folder) == [first["tree_size"], second["tree_size"]]
+
+
+def test_the_monitor_alarms_on_a_rollback(
+    container: Container, admin: Actor, live_server: LiveServer, tmp_path: Path
+) -> None:
+    _, first = seal_a_history(container, admin)
+    folder = tmp_path / "monitor"
+    assert _monitor(live_server, folder).exit_code == 0
+    second = _grow(container, admin, seed=22)
+    assert _monitor(live_server, folder).exit_code == 0
+    with container.engine.begin() as conn:  # the newest head hidden from the server's answers
+        conn.execute(delete(tree_heads).where(tree_heads.c.tree_size == second["tree_size"]))
+    alarm = _monitor(live_server, folder)
+    assert alarm.exit_code == 1
+    assert alarm.stderr.strip() == (
+        f"ALARM: rollback: the latest head has size {first['tree_size']}, smaller than the head "
+        f"of size {second['tree_size']} signed {second['timestamp']} and kept here"
+    )
