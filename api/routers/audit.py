@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import PlainTextResponse, StreamingResponse
@@ -20,7 +20,9 @@ from domain.errors import DomainError, NotFoundError
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 NDJSON = "application/x-ndjson"
-ALTERED = {503: {"description": "the stored history was altered; the body names the position"}}
+ALTERED: dict[int | str, dict[str, Any]] = {
+    503: {"description": "the stored history was altered; the body names the position"}
+}
 
 
 @router.get("/events", response_class=StreamingResponse, responses={200: {"content": {NDJSON: {}}}})

@@ -29,7 +29,8 @@ def _monitor(server: LiveServer, folder: Path) -> Result:
 
 
 def _kept_sizes(folder: Path) -> list[int]:
-    return [json.loads(line)["tree_size"] for line in (folder / "heads.jsonl").read_text().splitlines()]
+    lines = (folder / "heads.jsonl").read_text().splitlines()
+    return [json.loads(line)["tree_size"] for line in lines]
 
 
 def _grow(container: Container, admin: Actor, seed: int) -> dict[str, object]:
