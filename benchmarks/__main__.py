@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.store import ledger_env
-from benchmarks import http_ingest, ingest, lag, machine, memory, rebuild, season, verify
+from benchmarks import http_ingest, ingest, lag, machine, memory, rebuild, season, verify, watch
 from benchmarks.report import HEADER, Row, plain_line, write
 from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
 from domain.ledger import Ledger
@@ -91,6 +91,7 @@ def backend_rows(
                 show(rebuild.run(backend, ledger, settings, tmp, size["per_event"]))
             if "verify" in only:
                 show(verify.run(backend, ledger, tmp))
+                show(watch.run(backend, settings))
         finally:
             ledger.close()
         if "memory" in only:
@@ -102,8 +103,11 @@ def backend_rows(
         ):
             show(ingest.run(backend, a, b, tmp, int(size["ingest"]), int(size["naive"])))
     if "http" in only:
-        with fresh_store(backend, tmp / "http", url) as settings:
-            show(http_ingest.rows(backend, settings, int(size["http"]), free_port()))
+        with (
+            fresh_store(backend, tmp / "http", url) as settings,
+            fresh_store(backend, tmp / "http-no-watch", url) as unwatched,
+        ):
+            show(http_ingest.rows(backend, settings, int(size["http"]), free_port(), unwatched))
     if "lag" in only:
         with fresh_store(backend, tmp / "lag", url) as settings:
             show(lag.run(backend, settings, size["lag"]))
