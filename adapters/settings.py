@@ -43,7 +43,7 @@ class Settings(BaseSettings):
         True, description="re-hash stored events against their leaves inside the API process"
     )
     audit_watch_events_per_second: float = Field(
-        5000.0,
+        2000.0,
         gt=0,
         description="the watch's pace after its start-up pass: one pass takes events / this",
     )

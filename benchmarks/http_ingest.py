@@ -189,7 +189,7 @@ def rows(
         at_least(
             "http ingest",
             backend,
-            f"ingest with the audit watch on / off ({off['deliveries_per_s']:,.0f} deliveries/s off)",
+            f"with the audit watch on / off ({off['deliveries_per_s']:,.0f} deliveries/s off)",
             figures["deliveries_per_s"] / off["deliveries_per_s"],
             "ratio",
             WATCH_RATIO,

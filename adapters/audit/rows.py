@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from adapters.audit.verifier import leaf_hash, record_bytes
+from adapters.audit.verifier import encode_record, leaf_hash
 from adapters.settings import Settings
 from adapters.store import events_table
 
@@ -29,6 +29,7 @@ class StoredRow:
     topic: str
     state: bytes
     canonical_id: str | None  # the id's one right spelling (None: not a UUID at all)
+    id_bytes: bytes | None = None  # its 16 bytes
 
     @property
     def respelled(self) -> bool:
@@ -37,11 +38,10 @@ class StoredRow:
 
     def leaf_hash(self) -> bytes | None:
         """The leaf this row must have (None: no UUID or a position a leaf cannot hold)."""
-        if self.canonical_id is None or self.position < 0:
+        if self.id_bytes is None or self.position < 0:
             return None
-        identifier = uuid.UUID(self.canonical_id)
-        data = record_bytes(
-            self.position, identifier, self.originator_version, self.topic, self.state
+        data = encode_record(
+            self.position, self.id_bytes, self.originator_version, self.topic, self.state
         )
         return leaf_hash(data)
 
@@ -52,6 +52,7 @@ class StoredRows:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
         self.sqlite = settings.is_sqlite
+        self._length = 32 if self.sqlite else 36
         position = "rowid" if self.sqlite else "notification_id"
         identifier = "originator_id" if self.sqlite else "originator_id::text"
         marker = "?" if self.sqlite else "%s"
@@ -76,15 +77,22 @@ class StoredRows:
 
     def _row(self, row: tuple) -> StoredRow:  # type: ignore[type-arg]
         text = str(row[1])
+        canonical, identifier = self._canonical(text)
         return StoredRow(
-            int(row[0]), text, int(row[2]), str(row[3]), bytes(row[4]), self._canonical(text)
+            int(row[0]), text, int(row[2]), str(row[3]), bytes(row[4]), canonical, identifier
         )
 
-    def _canonical(self, text: str) -> str | None:
+    def _canonical(self, text: str) -> tuple[str | None, bytes | None]:
         # SQLite holds uuid.hex (what the library writes and the stream index
         # compares); PostgreSQL's uuid column has no spelling of its own.
+        digits = text if self.sqlite else text.replace("-", "")
+        if len(digits) == 32 and digits == digits.lower():  # the usual case, without uuid
+            try:
+                return (text, bytes.fromhex(digits)) if len(text) == self._length else (None, None)
+            except ValueError:
+                pass
         try:
             parsed = uuid.UUID(text)
         except ValueError:
-            return None
-        return parsed.hex if self.sqlite else str(parsed)
+            return None, None
+        return (parsed.hex if self.sqlite else str(parsed)), parsed.bytes

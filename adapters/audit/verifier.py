@@ -47,6 +47,7 @@ __all__ = [
     "TreeHead",
     "VerificationError",
     "consistency_proof",
+    "encode_record",
     "inclusion_proof",
     "key_id",
     "leaf_hash",
@@ -355,10 +356,10 @@ def record_bytes(
     records can encode to the same bytes (a delimiter could be smuggled into
     a topic or state; a length cannot).
     """
-    return _encode_record(position, originator_id.bytes, originator_version, topic, state)
+    return encode_record(position, originator_id.bytes, originator_version, topic, state)
 
 
-def _encode_record(
+def encode_record(
     position: int, originator_id: bytes, originator_version: int, topic: str, state: bytes
 ) -> bytes:
     """record_bytes with the UUID already as its 16 bytes (the export hot path)."""
@@ -664,7 +665,7 @@ class _Loose:
 
 def _hash_content(position: int, content: _Content, where: str) -> bytes:
     try:
-        return leaf_hash(_encode_record(position, *content))
+        return leaf_hash(encode_record(position, *content))
     except ValueError as exc:
         raise MalformedInputError(f"{where}: {exc}") from None
 
@@ -764,7 +765,7 @@ _CANONICAL_LINE = re.compile(
     re.VERBOSE,
 )
 # The leaf prefix (the pad byte, always zero), _RECORD_HEADER and the topic's
-# length in one pack: the first bytes of what leaf_hash(_encode_record(...)) hashes.
+# length in one pack: the first bytes of what leaf_hash(encode_record(...)) hashes.
 _CANONICAL_LEAF_HEAD = struct.Struct(">xQ16sQI")
 _CanonicalFields = tuple[int, int, bytes, bytes, _Content]
 
@@ -942,7 +943,7 @@ class _ExportAudit:
             self.unfoldable = True
             return
         # Fold what is stored in its place: if the root still matches, the content is authentic.
-        content = leaf_hash(_encode_record(row.position, *row.content))
+        content = leaf_hash(encode_record(row.position, *row.content))
         self.last_covered = row.position
         self.recorded_tree.append(content)
         if self.content_tree is not None:
@@ -980,7 +981,7 @@ class _ExportAudit:
 
 
 def _rehash(record: _Record, content: _Content) -> bytes:
-    return leaf_hash(_encode_record(record.position, *content))
+    return leaf_hash(encode_record(record.position, *content))
 
 
 def _exchange(a: _Record, b: _Record) -> str | None:

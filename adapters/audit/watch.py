@@ -28,6 +28,7 @@ from adapters.audit.walk import Entry, walk
 
 log = logging.getLogger("tadamon.audit")
 PREFIX = 8  # bytes of each leaf hash remembered: 8 MB per million leaves
+SHORTEST_PASS = 1.0  # seconds: a small log is re-checked every second, not in a busy loop
 MAX_FINDINGS = 1000
 
 
@@ -87,12 +88,13 @@ class AuditWatch:
     def _loop(self) -> None:
         throttled = False  # the start-up pass runs at full speed
         while not self._stop.is_set():
+            started = time.monotonic()
             try:
                 self.run_pass(throttled)
             except Exception:  # the store may be away for a moment: try again
                 log.exception("audit watch pass failed")
-                self._stop.wait(1.0)
             throttled = True
+            self._stop.wait(max(0.0, SHORTEST_PASS - (time.monotonic() - started)))
 
     def run_pass(self, throttled: bool = False) -> int:
         """One walk over the whole log; returns how many rows it re-hashed."""
