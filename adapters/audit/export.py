@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,8 +23,15 @@ from adapters.audit.rows import StoredRow, StoredRows
 from adapters.audit.walk import Entry, walk
 
 
+def _dashed(identifier: bytes) -> str:
+    """str(uuid.UUID(bytes=identifier)), without building the UUID (the export's hot path)."""
+    h = identifier.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def _content(row: StoredRow) -> dict[str, Any]:
-    spelled = row.originator_id if row.respelled else str(uuid.UUID(row.originator_id))
+    canonical = not row.respelled and row.id_bytes is not None
+    spelled = _dashed(row.id_bytes) if canonical else row.originator_id  # type: ignore[arg-type]
     return {
         "position": row.position,
         "originator_id": spelled,

@@ -18,6 +18,7 @@ from adapters.audit.findings import Finding, TamperedError
 from adapters.audit.merkle import merkle_leaves
 from adapters.audit.signing import development_key, tree_heads
 from adapters.audit.verifier import sign_tree_head
+from adapters.audit.watch import AuditWatch
 from adapters.bootstrap import Container
 from domain.actors import Actor
 from tests.integration.test_audit_cli import run
@@ -207,3 +208,34 @@ def test_two_heads_of_one_size_never_exist(sealed: tuple[Container, dict[str, An
     with pytest.raises(IntegrityError), container.engine.begin() as conn:
         conn.execute(tree_heads.insert().values(**other, issued_at=datetime.now(UTC)))
     assert container.audit.heads.all() == [head]
+
+
+def test_the_watch_names_an_event_rewritten_with_its_leaf(
+    sealed: tuple[Container, dict[str, Any]],
+) -> None:
+    """Seen before: named by position. Never seen (a watch started afterwards): the fold
+    against the signed head still fails, so nothing passes unseen."""
+    container, head = sealed
+    watch = container.audit.watch
+    watch.run_pass()
+    position = middle(head, 0.6)
+    Tamperer(container).change_a_byte(position)
+    row = next(container.audit.merkle.stored.rows(position - 1, position))
+    with container.engine.begin() as conn:
+        conn.execute(
+            merkle_leaves.update()
+            .where(merkle_leaves.c.position == position)
+            .values(leaf_hash=row.leaf_hash())
+        )
+    watch.run_pass()
+    fold = (
+        f"position unknown: the stored events no longer fold to the signed head of size "
+        f"{head['tree_size']}: an event and its leaf hash were rewritten below it"
+    )
+    assert [str(f) for f in watch.findings.values()] == [
+        f"{label(container, position)}: content altered and its leaf hash rewritten",
+        fold,
+    ]
+    late = AuditWatch(container.audit.merkle, container.audit.heads, rate=1000.0)
+    late.run_pass()
+    assert [str(f) for f in late.findings.values()] == [fold]
