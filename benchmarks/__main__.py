@@ -17,7 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.store import ledger_env
-from benchmarks import http_ingest, ingest, lag, machine, memory, rebuild, season, verify, watch
+from benchmarks import (
+    http_ingest,
+    ingest,
+    lag,
+    machine,
+    memory,
+    rebuild,
+    season,
+    verify,
+    watch,
+    watch_ingest,
+)
 from benchmarks.report import HEADER, Row, plain_line, write
 from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
 from domain.ledger import Ledger
@@ -103,11 +114,14 @@ def backend_rows(
         ):
             show(ingest.run(backend, a, b, tmp, int(size["ingest"]), int(size["naive"])))
     if "http" in only:
+        with fresh_store(backend, tmp / "http", url) as settings:
+            show(http_ingest.rows(backend, settings, int(size["http"]), free_port()))
         with (
-            fresh_store(backend, tmp / "http", url) as settings,
-            fresh_store(backend, tmp / "http-no-watch", url) as unwatched,
+            fresh_store(backend, tmp / "watched", url) as on,
+            fresh_store(backend, tmp / "unwatched", url) as off,
         ):
-            show(http_ingest.rows(backend, settings, int(size["http"]), free_port(), unwatched))
+            ports = (free_port(), free_port())
+            show(watch_ingest.rows(backend, on, off, int(size["http"]) // 2, ports))
     if "lag" in only:
         with fresh_store(backend, tmp / "lag", url) as settings:
             show(lag.run(backend, settings, size["lag"]))

@@ -32,7 +32,6 @@ from domain.actors import Role
 
 COMMITTEES = 20
 TARGET_RATE = 5_000
-WATCH_RATIO = 0.9  # ingest with the watch on, against the same ingest with it off
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -127,17 +126,12 @@ def batch_of(b: int, batch: int) -> list[dict[str, object]]:
 
 
 def run(
-    settings: Settings,
-    deliveries: int,
-    batch: int,
-    port: int,
-    visibility: bool = False,
-    watch: bool = True,
+    settings: Settings, deliveries: int, batch: int, port: int, visibility: bool = False
 ) -> dict[str, float]:
     container = bootstrap(settings)
     token = container.tokens.create(Role.ADMIN, label="bench").token
     container.close()
-    server = start_server(server_env(settings, watch), port)
+    server = start_server(server_env(settings), port)
     headers = {"Authorization": f"Bearer {token}"}
     http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
     try:
@@ -178,22 +172,10 @@ def run(
         server.wait(30)
 
 
-def rows(
-    backend: str, settings: Settings, deliveries: int, port: int, unwatched: Settings
-) -> list[Row]:
-    """With the audit watch on (as served), then off on a second fresh store, same run."""
-    off = run(unwatched, deliveries, 500, port, watch=False)
+def rows(backend: str, settings: Settings, deliveries: int, port: int) -> list[Row]:
     figures = run(settings, deliveries, 500, port)
     sent = int(figures["deliveries"])
     return [
-        at_least(
-            "http ingest",
-            backend,
-            f"with the audit watch on / off ({off['deliveries_per_s']:,.0f} deliveries/s off)",
-            figures["deliveries_per_s"] / off["deliveries_per_s"],
-            "ratio",
-            WATCH_RATIO,
-        ),
         at_least(
             "http ingest",
             backend,
