@@ -28,7 +28,11 @@ RECEIPT_KINDS = {
 
 
 def receipt(merkle: MerkleLog, heads: TreeHeads, position: int) -> dict[str, Any]:
-    """The receipt of the event at ``position``; a head is signed now if none covers it."""
+    """The receipt of the event at ``position``, proven against the latest signed head.
+
+    It never signs a head itself (each signing re-hashes the whole log): an event
+    newer than the latest head gets its receipt once the next scheduled head is out.
+    """
     row = next(merkle.stored.rows(position - 1, position), None)
     kind = None if row is None else RECEIPT_KINDS.get(row.topic.rpartition(":")[2])
     if row is None or kind is None:
@@ -41,7 +45,11 @@ def receipt(merkle: MerkleLog, heads: TreeHeads, position: int) -> dict[str, Any
         raise TamperedError(Finding(position, "content altered", leaf.leaf_index))
     head = heads.latest()
     if head is None or int(head["tree_size"]) <= leaf.leaf_index:
-        head = heads.issue()
+        raise NotFoundError(
+            f"position {position} is not yet covered by a signed tree head; "
+            "ask again after the next one",
+            "position",
+        )
     path = merkle.inclusion(leaf.leaf_index, int(head["tree_size"]))
     return {
         "kind": kind,

@@ -40,6 +40,8 @@ def _public_key(container: Container) -> Ed25519PublicKey:
 def history(container: Container, admin: Actor) -> Container:
     prepare(container, admin)
     random_history(container, admin, batches=1)
+    container.audit.merkle.seal()
+    container.audit.heads.issue()
     return container
 
 
@@ -99,9 +101,26 @@ def test_no_receipt_for_what_is_not_a_delivery_movement_or_gift(history: Contain
     )
 
 
+def test_no_receipt_before_a_signed_head_covers_the_event(
+    history: Container, admin: Actor
+) -> None:
+    random_history(history, admin, seed=31, batches=1)
+    position = history.ledger.recorder.max_notification_id()
+    assert position is not None
+    answer = _fetch(history, _delivery_position_after(history, position - 50))
+    assert answer.status_code == 404
+    assert answer.json()["message"].endswith(
+        "is not yet covered by a signed tree head; ask again after the next one"
+    )
+
+
+def _delivery_position_after(container: Container, after: int) -> int:
+    rows = container.audit.merkle.stored.rows(after)
+    return next(r.position for r in rows if r.topic.endswith(":Household.KitDelivered"))
+
+
 def test_no_receipt_over_an_altered_delivery(history: Container) -> None:
     position = _delivery_position(history)
-    history.audit.merkle.seal()
     Tamperer(history).change_a_byte(position)
     answer = _fetch(history, position)
     assert (answer.status_code, answer.json()["message"]) == (
