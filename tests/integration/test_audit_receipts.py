@@ -101,9 +101,7 @@ def test_no_receipt_for_what_is_not_a_delivery_movement_or_gift(history: Contain
     )
 
 
-def test_no_receipt_before_a_signed_head_covers_the_event(
-    history: Container, admin: Actor
-) -> None:
+def test_no_receipt_before_a_signed_head_covers_the_event(history: Container, admin: Actor) -> None:
     random_history(history, admin, seed=31, batches=1)
     position = history.ledger.recorder.max_notification_id()
     assert position is not None
