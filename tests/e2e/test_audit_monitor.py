@@ -17,8 +17,8 @@ from adapters.bootstrap import Container
 from api.cli import app as cli
 from domain.actors import Actor, Role
 from tests.conftest import LiveServer
-from tests.integration.test_audit_tamper import Tamperer, seal_a_history
-from tests.integration.test_distribution_store import random_history
+from tests.integration.test_audit_tamper import Tamperer
+from tests.integration.test_distribution_store import prepare, random_history
 
 
 def _monitor(server: LiveServer, folder: Path) -> Result:
@@ -43,7 +43,8 @@ def test_the_monitor_alarms_on_a_fork(
     container: Container, admin: Actor, live_server: LiveServer, tmp_path: Path
 ) -> None:
     """A key holder rewrites an event and its leaf, drops the heads and signs the new root."""
-    _, first = seal_a_history(container, admin)
+    prepare(container, admin)
+    first = _grow(container, admin, seed=20)
     folder = tmp_path / "monitor"
     assert _monitor(live_server, folder).exit_code == 0
     second = _grow(container, admin, seed=21)
@@ -76,7 +77,8 @@ def test_the_monitor_alarms_on_a_fork(
 def test_the_monitor_alarms_on_a_rollback(
     container: Container, admin: Actor, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    _, first = seal_a_history(container, admin)
+    prepare(container, admin)
+    first = _grow(container, admin, seed=20)
     folder = tmp_path / "monitor"
     assert _monitor(live_server, folder).exit_code == 0
     second = _grow(container, admin, seed=22)
