@@ -28,12 +28,6 @@ class Entry:
     leaf_index: int | None
     behind: bool = False
 
-    @property
-    def position(self) -> int | None:
-        if self.row is not None:
-            return self.row.position
-        return None if self.leaf is None else self.leaf.position
-
 
 def walk(merkle: MerkleLog, stored: StoredRows, after: int = 0) -> Iterator[Entry]:
     """Every leaf and every row with a position above ``after`` (0: all, even 0 and below)."""
