@@ -687,7 +687,9 @@ def _spelled_uuid_field(
 ) -> tuple[bytes, str | None]:
     """A UUID in its one canonical spelling, or any other the store can parse, named."""
     try:
-        return _uuid_bytes_field(obj, name, where), None
+        value = _uuid_bytes_field(obj, name, where)
+        text = _str_field(obj, name, where)
+        return value, None if text == text.lower() else text
     except MalformedInputError:
         text = _str_field(obj, name, where)
         try:
