@@ -15,7 +15,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from adapters.audit.findings import Finding, TamperedError
-from adapters.audit.merkle import merkle_leaves
 from adapters.audit.signing import development_key, tree_heads
 from adapters.audit.verifier import sign_tree_head
 from adapters.audit.watch import AuditWatch
@@ -175,15 +174,7 @@ def test_the_operators_seal_refuses_a_recomputed_leaf(
 ) -> None:
     container, head = sealed
     position = middle(head, 0.5)
-    tamper = Tamperer(container)
-    tamper.change_a_byte(position)
-    row = next(container.audit.merkle.stored.rows(position - 1, position))
-    with container.engine.begin() as conn:
-        conn.execute(
-            merkle_leaves.update()
-            .where(merkle_leaves.c.position == position)
-            .values(leaf_hash=row.leaf_hash())
-        )
+    Tamperer(container).alter_with_its_leaf(position)
     fork = (
         f"position unknown: the stored events no longer fold to the signed head of size "
         f"{head['tree_size']}: an event and its leaf hash were rewritten; "
@@ -219,14 +210,7 @@ def test_the_watch_names_an_event_rewritten_with_its_leaf(
     watch = container.audit.watch
     watch.run_pass()
     position = middle(head, 0.6)
-    Tamperer(container).change_a_byte(position)
-    row = next(container.audit.merkle.stored.rows(position - 1, position))
-    with container.engine.begin() as conn:
-        conn.execute(
-            merkle_leaves.update()
-            .where(merkle_leaves.c.position == position)
-            .values(leaf_hash=row.leaf_hash())
-        )
+    Tamperer(container).alter_with_its_leaf(position)
     watch.run_pass()
     fold = (
         f"position unknown: the stored events no longer fold to the signed head of size "

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from adapters.audit import verifier
 from adapters.audit.findings import TamperedError
-from adapters.audit.merkle import merkle_leaves, stored_leaf_hash
+from adapters.audit.merkle import merkle_leaves
 from adapters.bootstrap import Container
 from adapters.store import events_table
 from api.cli import app as cli
@@ -67,6 +67,17 @@ class Tamperer:
         self.sql("UPDATE {table} SET {id} = :t WHERE {id} = :a", t=10**9, a=a)
         self.sql("UPDATE {table} SET {id} = :a WHERE {id} = :b", a=a, b=b)
         self.sql("UPDATE {table} SET {id} = :b WHERE {id} = :t", b=b, t=10**9)
+
+    def alter_with_its_leaf(self, position: int) -> None:
+        """Change a byte and recompute the row's leaf, as anyone with SQL access can (no key)."""
+        self.change_a_byte(position)
+        row = next(self.container.audit.merkle.stored.rows(position - 1, position))
+        with self.container.engine.begin() as conn:
+            conn.execute(
+                merkle_leaves.update()
+                .where(merkle_leaves.c.position == position)
+                .values(leaf_hash=row.leaf_hash())
+            )
 
     def truncate_after(self, position: int) -> None:
         self.sql("DELETE FROM {table} WHERE {id} > :p", p=position)
@@ -172,15 +183,7 @@ def test_a_rewritten_event_with_its_leaf_rewritten_too(
 ) -> None:
     container, head = sealed
     position = middle(head, 0.5)
-    tamper = Tamperer(container)
-    tamper.change_a_byte(position)
-    note = container.ledger.recorder.select_notifications(start=position, limit=1)[0]
-    with container.engine.begin() as conn:
-        conn.execute(
-            merkle_leaves.update()
-            .where(merkle_leaves.c.position == position)
-            .values(leaf_hash=stored_leaf_hash(note))
-        )
+    Tamperer(container).alter_with_its_leaf(position)
     assert verify(container, head).failures == [
         "recorded leaf hashes do not match the signed tree head: the Merkle log itself was altered"
     ]
