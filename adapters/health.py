@@ -42,6 +42,9 @@ def readiness(container: Container) -> tuple[bool, dict[str, Any]]:
     body["views"] = views
     if faults:  # what Kafka workers cannot get past alone, with the command that recovers
         body["kafka_faults"] = faults
+    # The watch's findings are shown, not made a reason to be unready: writes keep
+    # flowing, while proofs, new heads and ?as_of= answer 503 naming the position.
+    body["audit"] = container.audit.watch.status()
     if relay is not None:
         body["relay"] = {"lag_events": relay.events, "lag_seconds": round(relay.seconds, 3)}
     return ready, body

@@ -58,6 +58,16 @@ class Metrics:
             ["view"],
             registry=self.registry,
         )
+        self.audit_mismatches = Counter(
+            "tadamon_audit_mismatches",
+            "Places where stored events no longer match their sealed leaves or signed heads",
+            registry=self.registry,
+        )
+        self.audit_signing_refusals = Counter(
+            "tadamon_audit_signing_refusals",
+            "Tree heads not signed because the stored events do not extend the last head",
+            registry=self.registry,
+        )
         self.ready = Gauge(
             "tadamon_ready",
             "1 when the store answers and views are caught up",

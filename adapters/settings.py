@@ -39,6 +39,23 @@ class Settings(BaseSettings):
     tree_head_interval_seconds: float = Field(
         600.0, gt=0, description="how often a new signed tree head is issued when the log grew"
     )
+    run_audit_watch: bool = Field(
+        True, description="re-hash stored events against their leaves inside the API process"
+    )
+    audit_watch_events_per_second: float = Field(
+        2000.0,
+        gt=0,
+        description="the watch's pace after its start-up pass: one pass takes events / this",
+    )
+    tree_heads_file: Path | None = Field(
+        None, description="append every signed tree head here (JSON lines) to ship off-site"
+    )
+    publish_tree_heads: bool = Field(
+        False, description="also publish every signed tree head on Kafka"
+    )
+    tree_heads_topic: str = Field(
+        "tadamon.tree-heads", description="the Kafka topic signed tree heads are published on"
+    )
     # An event is stamped when its command decides and stored when that
     # command's transaction commits, so the log's order can put an event
     # stamped 10:00:01 before one stamped 10:00:00. A commit follows its stamp

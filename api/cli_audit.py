@@ -12,9 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
+import httpx
 import typer
 
 from adapters.audit import verifier
+from adapters.audit.findings import TamperedError
+from adapters.audit.monitor import HeadMonitor, MonitorError
 from adapters.audit.replay import ReplayReport
 from adapters.audit.signing import create_key_pair
 from adapters.bootstrap import Container, StoreUnavailableError, bootstrap
@@ -28,6 +31,8 @@ from projections.rebuild import RebuildProgress
 audit_app = typer.Typer()
 keys_app = typer.Typer(help="Make the operator's keys and secrets.", no_args_is_help=True)
 audit_app.add_typer(keys_app, name="keys")
+monitor_app = typer.Typer(help="The auditor's own checks of a server.", no_args_is_help=True)
+audit_app.add_typer(monitor_app, name="audit")
 
 PERSON_ID = re.compile(r"^[0-9a-f]{64}$")
 OPERATOR = "operator@command-line"
@@ -186,7 +191,10 @@ def seal(
         added = container.audit.merkle.seal()
         typer.echo(f"sealed {added:,} new leaves; the log holds {container.audit.merkle.size():,}")
         if sign or output:
-            head = json.dumps(container.audit.heads.issue(), indent=2)
+            try:
+                head = json.dumps(container.audit.heads.issue(), indent=2)
+            except TamperedError as refusal:
+                raise _fail(refusal.reason, 1) from None
             if output:
                 output.write_text(head + "\n")
             else:
@@ -204,6 +212,47 @@ def verify(
         ["--export", export_file, "--tree-head", tree_head, "--public-key", public_key]
     )
     raise typer.Exit(code)
+
+
+@audit_app.command("verify-receipt")
+def verify_receipt(
+    receipt: Annotated[str, typer.Option("--receipt", help="receipt (JSON) from the server")],
+    public_key: Annotated[str, typer.Option("--public-key", help="Ed25519 public key (PEM)")],
+) -> None:
+    """Check a delivery's, movement's or gift's receipt offline, with the public key alone."""
+    raise typer.Exit(verifier.main(["--receipt", receipt, "--public-key", public_key]))
+
+
+@monitor_app.command("watch")
+def watch(
+    url: Annotated[str, typer.Option(help="the server, e.g. https://tadamon.example")],
+    state_dir: Annotated[Path, typer.Option(help="where every verified head is kept")] = Path(
+        "./var/monitor"
+    ),
+    public_key: Annotated[
+        Path | None, typer.Option(help="the operator's public key; else pinned on first contact")
+    ] = None,
+    token_file: Annotated[Path | None, typer.Option(help="file holding an auditor token")] = None,
+    interval: Annotated[float, typer.Option(min=0.1, help="seconds between checks")] = 60.0,
+    once: Annotated[bool, typer.Option(help="check once and exit")] = False,
+) -> None:
+    """Follow a server's signed tree heads; alarm and exit 1 on a fork or a rollback."""
+    headers = {"Authorization": f"Bearer {token_file.read_text().strip()}"} if token_file else {}
+    with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
+        monitor = HeadMonitor(client, state_dir, public_key)
+        while True:
+            try:
+                outcome = monitor.check()
+            except MonitorError as error:
+                raise _fail(str(error)) from None
+            for alarm in outcome.alarms:
+                typer.secho(alarm, fg=typer.colors.RED, bold=True, err=True)
+            if outcome.alarms:
+                raise typer.Exit(1)
+            typer.echo(f"{datetime.now().astimezone():%Y-%m-%dT%H:%M:%S%z} {outcome.news}")
+            if once:
+                return
+            time.sleep(interval)
 
 
 @audit_app.command()

@@ -27,6 +27,8 @@ from benchmarks import (
     rebuild,
     season,
     verify,
+    watch,
+    watch_ingest,
 )
 from benchmarks.report import HEADER, Row, plain_line, write
 from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
@@ -114,6 +116,7 @@ def backend_rows(
                     show(rebuild.run(backend, ledger, settings, tmp, size["per_event"]))
                 if "verify" in only:
                     show(verify.run(backend, ledger, tmp))
+                    show(watch.run(backend, settings))
             finally:
                 ledger.close()
             if "memory" in only:
@@ -127,6 +130,12 @@ def backend_rows(
     if "http" in only:
         with fresh_store(backend, tmp / "http", url) as settings:
             show(http_ingest.rows(backend, settings, int(size["http"]), free_port()))
+        with (
+            fresh_store(backend, tmp / "watched", url) as on,
+            fresh_store(backend, tmp / "unwatched", url) as off,
+        ):
+            ports = (free_port(), free_port())
+            show(watch_ingest.rows(backend, on, off, int(size["http"]) // 2, ports))
     if "concurrency" in only:
         with (
             fresh_store(backend, tmp / "contended", url) as a,

@@ -7,7 +7,8 @@ distribution service in batches of 1,000 deliveries, then runs each phase in
 its own process so each one's peak resident memory is its own: catching the
 live views up, the replay into a fresh store with its field-by-field
 comparison, sealing the Merkle log, the export, the standalone verifier, one
-as-of query and one inclusion and consistency proof.
+as-of query and one inclusion and consistency proof; the audit watch's
+full-speed pass comes right after the verifier's, to read the two side by side.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ PER_PROVINCE = 2
 BATCH = 1000
 START = datetime(2020, 4, 26, 8, 0, tzinfo=UTC)
 ADMIN = Actor(Role.ADMIN, "bench")
-PHASES = ["project", "replay", "seal", "export", "verify", "as-of", "proofs"]
+PHASES = ["project", "replay", "seal", "export", "verify", "watch", "as-of", "proofs"]
 
 
 def settings_for(folder: Path) -> Settings:
@@ -175,6 +176,14 @@ def phase_verify(c: Container, folder: Path) -> dict[str, Any]:
     return rate(report.records, seconds) | {"result": str(report).split(",")[0]}
 
 
+def phase_watch(c: Container, folder: Path) -> dict[str, Any]:
+    """One full-speed pass of the audit watch: the figure beside verify's."""
+    result = timed(c.audit.watch.run_pass)
+    if c.audit.watch.findings:
+        raise SystemExit(f"the watch found {len(c.audit.watch.findings)} mismatches")
+    return result
+
+
 def phase_as_of(c: Container, folder: Path) -> dict[str, Any]:
     """An instant a second before the last event: the fold reads (nearly) everything."""
     head = c.audit.source.head()
@@ -214,6 +223,7 @@ RUNNERS: dict[str, Callable[[Container, Path], dict[str, Any]]] = {
     "seal": phase_seal,
     "export": phase_export,
     "verify": phase_verify,
+    "watch": phase_watch,
     "as-of": phase_as_of,
     "proofs": phase_proofs,
 }

@@ -39,8 +39,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def server_env(settings: Settings) -> dict[str, str]:
+def server_env(settings: Settings, watch: bool = True) -> dict[str, str]:
     return {
+        "TADAMON_RUN_AUDIT_WATCH": "true" if watch else "false",
         **os.environ,
         "TADAMON_DATABASE_URL": settings.database_url,
         "TADAMON_DATABASE_SCHEMA": settings.database_schema,

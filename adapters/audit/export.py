@@ -1,84 +1,74 @@
-"""The history as stored, in order, in the verifier's NDJSON record format.
+"""The history as stored, in the verifier's NDJSON record format: every row, every leaf.
 
-The export walks the sealed leaves and the stored rows side by side and never
-decodes an event: what it writes is what the database holds now, next to the
-leaf hash recorded when the row was sealed. A leaf whose row is gone is written
-as ``"missing": true`` while stored rows follow it; when nothing is stored from
-some leaf on, the export simply ends there, and the verifier reports the
-truncation against the signed tree size.
+The export walks the sealed leaves and the stored rows side by side (``walk``)
+and never decodes an event: what it writes is what the database holds now, next
+to the leaf hash recorded when the row was sealed. Nothing is skipped:
+
+- a leaf whose row is gone: ``"missing": true`` (a cut tail is a run of these);
+- a stored row no leaf knows: ``"unsealed": true`` (the verifier fails it when
+  the signed head should cover its position);
+- a leaf index the log lost: ``"leaf_missing": true``, with the row in its place;
+- an originator id spelled other than the app writes it: written as stored.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import logging
 from collections.abc import Iterator
 from typing import Any
 
-from adapters.audit.merkle import Leaf, MerkleLog
-
-log = logging.getLogger("tadamon.audit")
-
-
-def _stored_rows(recorder: Any, after: int, batch_size: int) -> Iterator[Any]:
-    while True:
-        notes = recorder.select_notifications(
-            start=after, limit=batch_size, inclusive_of_start=False
-        )
-        if not notes:
-            return
-        yield from notes
-        after = notes[-1].id
+from adapters.audit.merkle import MerkleLog
+from adapters.audit.rows import StoredRow, StoredRows
+from adapters.audit.walk import Entry, walk
 
 
-def _record(leaf: Leaf, row: Any) -> dict[str, Any]:
+def _dashed(identifier: bytes) -> str:
+    """str(uuid.UUID(bytes=identifier)), without building the UUID (the export's hot path)."""
+    h = identifier.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _content(row: StoredRow) -> dict[str, Any]:
+    canonical = not row.respelled and row.id_bytes is not None
+    spelled = _dashed(row.id_bytes) if canonical else row.originator_id  # type: ignore[arg-type]
     return {
-        "leaf_index": leaf.leaf_index,
-        "position": row.id,
-        "originator_id": str(row.originator_id),
+        "position": row.position,
+        "originator_id": spelled,
         "originator_version": row.originator_version,
         "topic": row.topic,
-        "state": base64.b64encode(bytes(row.state)).decode("ascii"),
-        "leaf_hash": leaf.leaf_hash.hex(),
+        "state": base64.b64encode(row.state).decode("ascii"),
     }
 
 
-def _missing(leaf: Leaf) -> dict[str, Any]:
-    return {
-        "leaf_index": leaf.leaf_index,
-        "position": leaf.position,
-        "leaf_hash": leaf.leaf_hash.hex(),
-        "missing": True,
-    }
+def _record(entry: Entry) -> dict[str, Any]:
+    leaf, row = entry.leaf, entry.row
+    if leaf is not None and row is not None:
+        return {"leaf_index": leaf.leaf_index, **_content(row), "leaf_hash": leaf.leaf_hash.hex()}
+    if leaf is not None:
+        return {
+            "leaf_index": leaf.leaf_index,
+            "position": leaf.position,
+            "leaf_hash": leaf.leaf_hash.hex(),
+            "missing": True,
+        }
+    if entry.leaf_index is not None:
+        content = {} if row is None else _content(row)
+        return {"leaf_index": entry.leaf_index, **content, "leaf_missing": True}
+    assert row is not None  # noqa: S101 - walk never yields an empty entry
+    return {**_content(row), "unsealed": True}
 
 
 def export_records(
-    merkle: MerkleLog, recorder: Any, after: int = 0, batch_size: int = 5000
+    merkle: MerkleLog, stored: StoredRows, after: int = 0
 ) -> Iterator[dict[str, Any]]:
-    """Every sealed record with a position greater than ``after``, in leaf order."""
-    rows = _stored_rows(recorder, after, batch_size)
-    pending = next(rows, None)
-    unsealed = 0
-    for leaf in merkle.leaves(after):
-        while pending is not None and pending.id < leaf.position:
-            unsealed += 1  # a row no leaf knows: written behind the app's back
-            pending = next(rows, None)
-        if pending is None:
-            break  # nothing stored from here on: the history was cut short
-        if pending.id == leaf.position:
-            yield _record(leaf, pending)
-            pending = next(rows, None)
-        else:
-            yield _missing(leaf)
-    if unsealed:
-        log.warning("export skipped %d stored rows that were never sealed", unsealed)
+    """Every leaf and every stored row with a position greater than ``after``."""
+    for entry in walk(merkle, stored, after):
+        yield _record(entry)
 
 
-def export_lines(
-    merkle: MerkleLog, recorder: Any, after: int = 0, batch_size: int = 5000
-) -> Iterator[str]:
+def export_lines(merkle: MerkleLog, stored: StoredRows, after: int = 0) -> Iterator[str]:
     """NDJSON lines of ``export_records``."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    for record in export_records(merkle, recorder, after, batch_size):
+    for record in export_records(merkle, stored, after):
         yield dumps(record) + "\n"

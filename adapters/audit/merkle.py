@@ -5,6 +5,10 @@ leaf hash of ``record_bytes`` as the row was when it was sealed. Every later
 check compares the store with these hashes, and signed tree heads vouch for
 the hashes themselves. Sealing only ever appends: the log is extended from the
 last sealed position, and two sealers racing collide on the leaf index.
+
+Positions the store skipped (a PostgreSQL sequence value a rolled-back insert
+used up) are kept in ``merkle_gaps`` as the sealer passes them: a row that turns
+up in one later was written behind the app, and the watch says so.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Engine, LargeBinary, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from adapters.audit.rows import StoredRow, StoredRows
 from adapters.audit.verifier import TreeBuilder, leaf_hash, record_bytes
 from adapters.database import metadata
 
@@ -26,6 +31,13 @@ merkle_leaves = Table(
     Column("leaf_index", BigInteger, primary_key=True, autoincrement=False),
     Column("position", BigInteger, nullable=False, unique=True),
     Column("leaf_hash", LargeBinary(32), nullable=False),
+)
+
+merkle_gaps = Table(
+    "merkle_gaps",
+    metadata,
+    Column("first_position", BigInteger, primary_key=True, autoincrement=False),
+    Column("last_position", BigInteger, nullable=False),
 )
 
 CHUNK = 1 << 15  # leaves per query: 1 MiB of hashes
@@ -55,13 +67,22 @@ def stored_leaf_hash(notification: Any) -> bytes:
 class MerkleLog:
     """Seals the notification log into leaves and answers tree queries over them."""
 
-    def __init__(self, engine: Engine, recorder: Any, batch_size: int = 5000) -> None:
+    def __init__(
+        self, engine: Engine, recorder: Any, stored: StoredRows, batch_size: int = 5000
+    ) -> None:
         self.engine = engine
         self.recorder = recorder
+        self.stored = stored
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._tree = TreeBuilder()  # the recorded leaves so far, for roots at the head
         self._blocks: dict[int, bytes] = {}  # roots of full, sealed (so fixed) blocks
+
+    def forget_cached_roots(self) -> None:
+        """Read the leaves afresh: for a log whose table was rewritten from outside."""
+        with self._lock:
+            self._tree = TreeBuilder()
+            self._blocks.clear()
 
     def size(self) -> int:
         with self.engine.connect() as conn:
@@ -74,21 +95,28 @@ class MerkleLog:
         with self._lock:
             while True:
                 size, position = self._tail()
-                notes = self.recorder.select_notifications(
-                    start=position, limit=self.batch_size, inclusive_of_start=False
-                )
-                if not notes:
+                rows = list(self.stored.rows(position, batch_size=self.batch_size))
+                if not rows:
                     return added
-                rows = [
-                    {"leaf_index": size + i, "position": n.id, "leaf_hash": stored_leaf_hash(n)}
-                    for i, n in enumerate(notes)
-                ]
+                leaves = [_leaf_row(size + i, row) for i, row in enumerate(rows)]
                 try:
                     with self.engine.begin() as conn:
-                        conn.execute(insert(merkle_leaves), rows)
+                        conn.execute(insert(merkle_leaves), leaves)
+                        gaps = _gaps(position, rows)
+                        if gaps:
+                            conn.execute(insert(merkle_gaps), gaps)
                 except IntegrityError:
                     continue  # another sealer appended these first: start from its tail
-                added += len(rows)
+                added += len(leaves)
+
+    def gap_holding(self, position: int) -> tuple[int, int] | None:
+        """The recorded gap (first, last) that ``position`` falls in, if any."""
+        query = select(merkle_gaps).where(
+            merkle_gaps.c.first_position <= position, merkle_gaps.c.last_position >= position
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else (int(row[0]), int(row[1]))
 
     def _tail(self) -> tuple[int, int]:
         query = (
@@ -222,6 +250,23 @@ class MerkleLog:
         )
         with self.engine.connect() as conn:
             return [bytes(row[0]) for row in conn.execute(query)]
+
+
+def _leaf_row(leaf_index: int, row: StoredRow) -> dict[str, Any]:
+    hashed = row.leaf_hash()
+    if hashed is None:
+        raise ValueError(f"position {row.position}: not a sealable event row; refusing to seal")
+    return {"leaf_index": leaf_index, "position": row.position, "leaf_hash": hashed}
+
+
+def _gaps(tail: int, rows: list[StoredRow]) -> list[dict[str, int]]:
+    """Positions skipped between the tail and the new rows, and between them."""
+    gaps, previous = [], tail
+    for row in rows:
+        if row.position > previous + 1:
+            gaps.append({"first_position": previous + 1, "last_position": row.position - 1})
+        previous = row.position
+    return gaps
 
 
 def _split(size: int) -> int:

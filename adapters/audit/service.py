@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from adapters.audit.export import export_lines
 from adapters.audit.merkle import MerkleLog
+from adapters.audit.receipts import receipt
 from adapters.audit.replay import Replay, ReplayReport
 from adapters.audit.sealer import Sealer
 from adapters.audit.signing import TreeHeads
+from adapters.audit.watch import AuditWatch
 from adapters.settings import Settings
 from adapters.views import SqlViewStore
 from domain.errors import NotFoundError
@@ -30,6 +33,11 @@ class Audit:
     merkle: MerkleLog
     heads: TreeHeads
     sealer: Sealer
+    watch: AuditWatch
+
+    def check_intact(self) -> None:
+        """Raise TamperedError (503) once the watch found the stored history altered."""
+        self.watch.check()
 
     def replay(
         self, batch_size: int = 5000, on_progress: Callable[[RebuildProgress], None] | None = None
@@ -39,7 +47,11 @@ class Audit:
         replay = Replay(self.settings, self.source, self.views, self.projections, batch_size)
         return replay.run(on_progress)
 
+    def receipt(self, position: int) -> dict[str, Any]:
+        return receipt(self.merkle, self.heads, position)
+
     def as_of(self, view: str, scope: str, instant: datetime) -> AsOf:
+        self.check_intact()  # never fold altered events into a past total
         margin = timedelta(seconds=self.settings.as_of_margin_seconds)
         return view_as_of(self.source, self.projection(view), scope, instant, margin)
 
@@ -56,7 +68,7 @@ class Audit:
         hop per item, which per line would cost more than the export itself.
         """
         self.merkle.seal()
-        return _chunks(export_lines(self.merkle, self.merkle.recorder, after))
+        return _chunks(export_lines(self.merkle, self.merkle.stored, after))
 
 
 def _chunks(lines: Iterator[str], size: int = 1 << 16) -> Iterator[str]:

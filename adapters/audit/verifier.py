@@ -4,6 +4,7 @@ This file is deliberately standalone: it imports only the Python standard librar
 and ``cryptography``, so it can be handed to an auditor on its own and run as::
 
     python verifier.py --export FILE --tree-head FILE --public-key FILE
+    python verifier.py --receipt FILE --public-key FILE
 
 Hashing follows RFC 6962 section 2.1 (0x00/0x01 domain-separation prefixes, the
 split at the largest power of two below n, SHA-256 of the empty string for the
@@ -46,6 +47,7 @@ __all__ = [
     "TreeHead",
     "VerificationError",
     "consistency_proof",
+    "encode_record",
     "inclusion_proof",
     "key_id",
     "leaf_hash",
@@ -53,6 +55,7 @@ __all__ = [
     "main",
     "node_hash",
     "parse_tree_head",
+    "receipt_code",
     "record_bytes",
     "root_hash",
     "sign_tree_head",
@@ -60,6 +63,7 @@ __all__ = [
     "verify_consistency",
     "verify_export",
     "verify_inclusion",
+    "verify_receipt",
     "verify_tree_head",
 ]
 
@@ -352,10 +356,10 @@ def record_bytes(
     records can encode to the same bytes (a delimiter could be smuggled into
     a topic or state; a length cannot).
     """
-    return _encode_record(position, originator_id.bytes, originator_version, topic, state)
+    return encode_record(position, originator_id.bytes, originator_version, topic, state)
 
 
-def _encode_record(
+def encode_record(
     position: int, originator_id: bytes, originator_version: int, topic: str, state: bytes
 ) -> bytes:
     """record_bytes with the UUID already as its 16 bytes (the export hot path)."""
@@ -646,39 +650,89 @@ class _Record:
     recorded_hash: bytes
     content_hash: bytes | None  # None: the stored row is gone
     content: _Content | None = field(default=None, repr=False, compare=False)
+    respelled: str | None = None  # the originator id as stored, when not canonical
+
+
+@dataclass(frozen=True)
+class _Loose:
+    """A stored row with no leaf: never sealed, or in the place of a leaf the log lost."""
+
+    position: int
+    content: _Content | None
+    lost_leaf: int | None = None  # the leaf index missing from the log, if it is one
+    respelled: str | None = None
 
 
 def _hash_content(position: int, content: _Content, where: str) -> bytes:
     try:
-        return leaf_hash(_encode_record(position, *content))
+        return leaf_hash(encode_record(position, *content))
     except ValueError as exc:
         raise MalformedInputError(f"{where}: {exc}") from None
 
 
-def _parse_content(obj: Mapping[str, object], where: str) -> _Content:
-    return (
-        _uuid_bytes_field(obj, "originator_id", where),
+def _parse_content(obj: Mapping[str, object], where: str) -> tuple[_Content, str | None]:
+    """The content, and the stored id's text when it is not the canonical spelling."""
+    identifier, respelled = _spelled_uuid_field(obj, "originator_id", where)
+    content = (
+        identifier,
         _uint64_field(obj, "originator_version", where),
         _str_field(obj, "topic", where),
         _base64_field(obj, "state", where),
     )
+    return content, respelled
 
 
-def _parse_record(line: str, line_number: int) -> _Record:
+def _spelled_uuid_field(
+    obj: Mapping[str, object], name: str, where: str
+) -> tuple[bytes, str | None]:
+    """A UUID in its one canonical spelling, or any other the store can parse, named."""
+    try:
+        value = _uuid_bytes_field(obj, name, where)
+        text = _str_field(obj, name, where)
+        return value, None if text == text.lower() else text
+    except MalformedInputError:
+        text = _str_field(obj, name, where)
+        try:
+            return uuid.UUID(text).bytes, text
+        except ValueError:
+            raise MalformedInputError(f"{where}: {name!r} is not a UUID") from None
+
+
+def _flag(obj: Mapping[str, object], name: str, where: str) -> bool:
+    value = obj.get(name, False)
+    if not isinstance(value, bool):
+        raise MalformedInputError(f"{where}: {name!r} is not true or false")
+    return value
+
+
+def _parse_record(line: str, line_number: int) -> _Record | _Loose:
     where = f"export line {line_number}"
     obj = _load_json_object(line, where)
+    if _flag(obj, "unsealed", where) or _flag(obj, "leaf_missing", where):
+        return _parse_loose(obj, where)
     position = _uint64_field(obj, "position", where)
-    missing = obj.get("missing", False)
-    if not isinstance(missing, bool):
-        raise MalformedInputError(f"{where}: 'missing' is not true or false")
-    content = None if missing else _parse_content(obj, where)
+    content, respelled = (
+        (None, None) if _flag(obj, "missing", where) else _parse_content(obj, where)
+    )
     return _Record(
         leaf_index=_uint64_field(obj, "leaf_index", where),
         position=position,
         recorded_hash=_hash_field(obj, "leaf_hash", where),
         content_hash=None if content is None else _hash_content(position, content, where),
         content=content,
+        respelled=respelled,
     )
+
+
+def _parse_loose(obj: Mapping[str, object], where: str) -> _Loose:
+    lost = _uint64_field(obj, "leaf_index", where) if obj.get("leaf_missing") else None
+    if "position" not in obj:  # a lost leaf with no row in its place
+        return _Loose(-1, None, lost)
+    position = obj["position"]
+    if type(position) is not int:  # may be 0 or below: a row in front of the log
+        raise MalformedInputError(f"{where}: 'position' is not an integer")
+    content, respelled = _parse_content(obj, where)
+    return _Loose(position, content, lost, respelled)
 
 
 # --------------------------------------------------------------------------
@@ -713,7 +767,7 @@ _CANONICAL_LINE = re.compile(
     re.VERBOSE,
 )
 # The leaf prefix (the pad byte, always zero), _RECORD_HEADER and the topic's
-# length in one pack: the first bytes of what leaf_hash(_encode_record(...)) hashes.
+# length in one pack: the first bytes of what leaf_hash(encode_record(...)) hashes.
 _CANONICAL_LEAF_HEAD = struct.Struct(">xQ16sQI")
 _CanonicalFields = tuple[int, int, bytes, bytes, _Content]
 
@@ -810,47 +864,126 @@ class _ExportAudit:
         # content fold starts then, as a copy of the recorded one.
         self.recorded_tree = TreeBuilder()
         self.content_tree: TreeBuilder | None = None
+        # Rows no leaf holds, re-spelled ids, and each stream's versions 1, 2, 3...
+        self.loose: _Capped[str] = _Capped()
+        self.spelling: _Capped[str] = _Capped()
+        self.duplicates: _Capped[str] = _Capped()
+        self.version_gaps: _Capped[str] = _Capped()
+        self.versions: dict[bytes, int] = {}
+        self.last_covered = -1  # position of the last leaf the head covers, seen so far
+        self.beyond = 0  # unsealed rows after everything the head covers
+        self.unfoldable = False  # a lost leaf left nothing to fold in its place
 
     def add(self, record: _Record) -> None:
         slot = self.records
         self.records = slot + 1
-        self._check_order(record.leaf_index, slot)
+        in_order = self._check_order(record.leaf_index, slot)
         content = record.content_hash
+        if record.respelled is not None:
+            self._respelled(record.position, record.respelled)
         if content != record.recorded_hash:
             self.mismatches.add(_Mismatch(record))
             if self.content_tree is None:
                 self.content_tree = self.recorded_tree.copy()
+        elif in_order and record.content is not None:
+            self._stream(record.content[0], record.content[1], record.position)
         if slot < self.tree_size:
+            self.last_covered = record.position
             self.recorded_tree.append(record.recorded_hash)
             if self.content_tree is not None:
                 self.content_tree.append(record.recorded_hash if content is None else content)
 
-    def add_verified(self, leaf_index: int, leaf_hash: bytes) -> None:
+    def add_verified(
+        self, leaf_index: int, leaf_hash: bytes, identifier: bytes, version: int, position: int
+    ) -> None:
         """add() for a record whose content hashes to its recorded leaf hash, the
         usual case, without building a _Record."""
         slot = self.records
         self.records = slot + 1
         if leaf_index == slot:  # in place: _check_order would pass, without the call
             self.previous_leaf = leaf_index
+            in_order = True
         else:
-            self._check_order(leaf_index, slot)
+            in_order = self._check_order(leaf_index, slot)
+        if in_order:
+            if self.versions.get(identifier, 0) + 1 == version:  # the usual case, inline
+                self.versions[identifier] = version
+            else:
+                self._stream(identifier, version, position)
         if slot < self.tree_size:
+            self.last_covered = position
             self.recorded_tree.append(leaf_hash)
             if self.content_tree is not None:
                 self.content_tree.append(leaf_hash)
 
-    def _check_order(self, leaf_index: int, slot: int) -> None:
+    def add_loose(self, row: _Loose) -> None:
+        """A stored row with no leaf, or a leaf index the log lost."""
+        if row.lost_leaf is not None:
+            self._lost_leaf(row)
+        elif self.records < self.tree_size or row.position < self.last_covered:
+            self.loose.add(
+                f"position {row.position}: stored but not covered by the signed tree head "
+                "(never sealed: written behind the app)"
+            )
+        else:
+            self.beyond += 1
+        if row.respelled is not None:
+            self._respelled(row.position, row.respelled)
+        if row.content is not None:
+            self._stream(row.content[0], row.content[1], row.position)
+
+    def _lost_leaf(self, row: _Loose) -> None:
+        slot, index = self.records, row.lost_leaf
+        assert index is not None  # noqa: S101 - only called for a lost leaf
+        self.records = slot + 1
+        self._check_order(index, slot)
+        where = "" if row.content is None else f" (position {row.position} is stored in its place)"
+        self.loose.add(f"leaf {index}: deleted from the Merkle log{where}")
+        if slot >= self.tree_size:
+            return
+        if row.content is None:
+            self.unfoldable = True
+            return
+        # Fold what is stored in its place: if the root still matches, the content is authentic.
+        content = leaf_hash(encode_record(row.position, *row.content))
+        self.last_covered = row.position
+        self.recorded_tree.append(content)
+        if self.content_tree is not None:
+            self.content_tree.append(content)
+
+    def _respelled(self, position: int, text: str) -> None:
+        self.spelling.add(
+            f"position {position}: originator_id stored as {text!r}, not in its canonical spelling"
+        )
+
+    def _stream(self, identifier: bytes, version: int, position: int) -> None:
+        last = self.versions.get(identifier, 0)
+        stream = uuid.UUID(bytes=identifier)
+        if version <= last:
+            self.duplicates.add(
+                f"position {position}: stream {stream} version {version} is stored twice"
+            )
+            return
+        if version != last + 1:
+            self.version_gaps.add(
+                f"position {position}: stream {stream} jumps from version {last} to {version}"
+            )
+        self.versions[identifier] = version
+
+    def _check_order(self, leaf_index: int, slot: int) -> bool:
         # A leaf is in place if it sits at its own slot or directly follows its
         # predecessor.  The first departure from 0, 1, 2, ... always fails both
         # tests, so nothing slips through; and a swap flags exactly the two leaves
         # moved, a duplicate or a dropped line just one, not every line after it.
-        if leaf_index != slot and leaf_index != self.previous_leaf + 1:
+        in_order = leaf_index == slot or leaf_index == self.previous_leaf + 1
+        if not in_order:
             self.order.add(f"leaf {leaf_index}: out of order / duplicated")
         self.previous_leaf = leaf_index
+        return in_order
 
 
 def _rehash(record: _Record, content: _Content) -> bytes:
-    return leaf_hash(_encode_record(record.position, *content))
+    return leaf_hash(encode_record(record.position, *content))
 
 
 def _exchange(a: _Record, b: _Record) -> str | None:
@@ -891,17 +1024,43 @@ def _swapped_pairs(mismatches: list[_Mismatch]) -> dict[int, tuple[int, str]]:
     return partners
 
 
+def _deleted_run(mismatches: list[_Mismatch], start: int) -> int:
+    """How many deleted records follow one another in the log from ``start``."""
+    end = start + 1
+    while (
+        end < len(mismatches)
+        and mismatches[end].deleted
+        and mismatches[end].record.leaf_index == mismatches[end - 1].record.leaf_index + 1
+    ):
+        end += 1
+    return end - start
+
+
+def _describe_deleted_run(run: list[_Mismatch]) -> str:
+    if len(run) == 1:
+        return f"{run[0].label()}: record deleted from the store"
+    first, last = run[0].record, run[-1].record
+    return (
+        f"positions {first.position}..{last.position} (leaves {first.leaf_index}.."
+        f"{last.leaf_index}): {len(run)} records deleted from the store"
+    )
+
+
 def _describe_mismatches(mismatches: list[_Mismatch], content_is_authentic: bool) -> list[str]:
     partners = _swapped_pairs(mismatches)
     lines: list[str] = []
+    skip_to = 0
     for i, mismatch in enumerate(mismatches):
+        if i < skip_to:
+            continue  # inside a run of deletions already described
         if i in partners:
             partner, how = partners[i]
             if partner > i:
                 a, b = sorted((mismatch.record.position, mismatches[partner].record.position))
                 lines.append(f"positions {a} and {b}: {how}")
         elif mismatch.deleted:
-            lines.append(f"{mismatch.label()}: record deleted from the store")
+            skip_to = i + _deleted_run(mismatches, i)
+            lines.append(_describe_deleted_run(mismatches[i:skip_to]))
         elif content_is_authentic:
             lines.append(
                 f"{mismatch.label()}: recorded leaf hash altered "
@@ -916,6 +1075,10 @@ def _records(count: int) -> str:
     return f"{count} record" if count == 1 else f"{count} records"
 
 
+def _leaf_range(first: int, last: int) -> str:
+    return f"leaf {first}" if first == last else f"leaves {first}..{last}"
+
+
 def _dropped_note(count: int, what: str) -> list[str]:
     return [f"{count} further {what} not listed"] if count else []
 
@@ -925,6 +1088,12 @@ def _assemble_report(audit: _ExportAudit, head: TreeHead, signature_failure: str
     notes: list[str] = []
     failures.extend(audit.order.items)
     notes.extend(_dropped_note(audit.order.dropped, "out-of-order leaves"))
+    for found, what in (
+        (audit.loose, "unsealed rows or lost leaves"),
+        (audit.spelling, "re-spelled originator ids"),
+    ):
+        failures.extend(found.items)
+        notes.extend(_dropped_note(found.dropped, what))
 
     mismatches = audit.mismatches.items
     truncated = audit.records < head.tree_size
@@ -943,6 +1112,7 @@ def _assemble_report(audit: _ExportAudit, head: TreeHead, signature_failure: str
     if truncated:
         failures.append(
             f"export truncated: has {audit.records} records, tree head covers {head.tree_size}"
+            f" ({_leaf_range(audit.records, head.tree_size - 1)} absent)"
         )
     elif audit.records > head.tree_size:
         extra = audit.records - head.tree_size
@@ -950,6 +1120,9 @@ def _assemble_report(audit: _ExportAudit, head: TreeHead, signature_failure: str
             f"leaves {head.tree_size}..{audit.records - 1} ({_records(extra)}) "
             "are not yet covered by this tree head"
         )
+    if audit.beyond:
+        notes.append(f"{_records(audit.beyond)} stored after the log's end, not yet sealed")
+    _stream_findings(audit, failures, notes)
     return Report(
         ok=not failures,
         records=audit.records,
@@ -958,6 +1131,17 @@ def _assemble_report(audit: _ExportAudit, head: TreeHead, signature_failure: str
         notes=notes,
         root_hash=head.root_hash.hex(),
     )
+
+
+def _stream_findings(audit: _ExportAudit, failures: list[str], notes: list[str]) -> None:
+    """Duplicates always fail; a version gap is explained when records are missing."""
+    failures.extend(audit.duplicates.items)
+    notes.extend(_dropped_note(audit.duplicates.dropped, "duplicate versions"))
+    # An altered, deleted, lost or misplaced record is left out of its stream's
+    # count, so the gaps it leaves are already explained by the failure naming it.
+    if not (audit.mismatches.items or audit.loose.items or audit.order.items):
+        failures.extend(audit.version_gaps.items)
+        notes.extend(_dropped_note(audit.version_gaps.dropped, "version gaps"))
 
 
 def _compare_roots(
@@ -976,6 +1160,9 @@ def _compare_roots(
         return None, False
     if audit.order.items:
         notes.append("Merkle root not compared: the export is not in leaf order")
+        return None, False
+    if audit.unfoldable:
+        notes.append("Merkle root not compared: a lost leaf left nothing to fold in its place")
         return None, False
     if hmac.compare_digest(audit.recorded_tree.root(), head.root_hash):
         return None, False
@@ -1026,15 +1213,61 @@ def _read_export(audit: _ExportAudit, lines: Iterable[str]) -> None:
         fields = canonical(line)
         if fields is None:
             if line.strip():  # tolerate blank lines, e.g. a trailing newline
-                add(_parse_record(line, line_number))
+                record = _parse_record(line, line_number)
+                if isinstance(record, _Loose):
+                    audit.add_loose(record)
+                else:
+                    add(record)
         elif fields[2] == fields[3]:
-            add_verified(fields[0], fields[2])
+            content = fields[4]
+            add_verified(fields[0], fields[2], content[0], content[1], fields[1])
         else:
             add(_Record(*fields))
 
 
 def _no_fields(line: str) -> None:
     return None
+
+
+# --------------------------------------------------------------------------
+# Receipts: one event shown to be in a signed tree, with the public key alone
+# --------------------------------------------------------------------------
+
+_CODE_BYTES = 5  # 40 bits: eight base32 letters and digits, read as XXXX-XXXX
+
+
+def receipt_code(leaf_hash: bytes) -> str:
+    """The short code printed on a receipt: the leaf hash's first 40 bits in base32."""
+    letters = base64.b32encode(leaf_hash[:_CODE_BYTES]).decode("ascii")
+    return f"{letters[:4]}-{letters[4:]}"
+
+
+def verify_receipt(receipt: Mapping[str, object], public_key: Ed25519PublicKey) -> list[str]:
+    """What is wrong with a receipt; an empty list means it is proven.
+
+    The head must be signed by ``public_key``, the audit path must put the leaf
+    hash at its leaf index in that head's tree, and the code must be the leaf's.
+    """
+    where = "receipt"
+    head = receipt.get("tree_head")
+    if not isinstance(head, Mapping):
+        raise MalformedInputError("receipt: no 'tree_head' object")
+    tree_head = parse_tree_head(head)
+    leaf = _hash_field(receipt, "leaf_hash", where)
+    index = _uint64_field(receipt, "leaf_index", where)
+    path = receipt.get("audit_path")
+    if not isinstance(path, list) or not all(isinstance(node, str) for node in path):
+        raise MalformedInputError("receipt: 'audit_path' is not a list of hex hashes")
+    nodes = [_hash_field({"node": node}, "node", where) for node in path]
+    failures = [failure for failure in [_signature_failure(tree_head, public_key)] if failure]
+    if not verify_inclusion(leaf, index, tree_head.tree_size, nodes, tree_head.root_hash):
+        failures.append(
+            f"leaf {index} is not proven in the tree of size {tree_head.tree_size}: "
+            "the audit path does not lead to the signed root"
+        )
+    if _str_field(receipt, "code", where) != receipt_code(leaf):
+        failures.append(f"code {receipt['code']!r} is not this leaf's ({receipt_code(leaf)})")
+    return failures
 
 
 # --------------------------------------------------------------------------
@@ -1076,18 +1309,43 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="verifier.py",
         description="Verify a Tadamon event-log export against a signed tree head.",
     )
-    parser.add_argument("--export", required=True, help="NDJSON export; '-' for stdin")
-    parser.add_argument("--tree-head", required=True, help="signed tree head (JSON)")
+    parser.add_argument("--export", help="NDJSON export; '-' for stdin")
+    parser.add_argument("--tree-head", help="signed tree head (JSON)")
+    parser.add_argument("--receipt", help="a receipt (JSON) to check instead of an export")
     parser.add_argument("--public-key", required=True, help="Ed25519 public key (PEM)")
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    if arguments.receipt is None and (arguments.export is None or arguments.tree_head is None):
+        parser.error("give --export and --tree-head, or --receipt")
+    return arguments
+
+
+def _check_receipt(path: str, public_key: Ed25519PublicKey) -> int:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            receipt = _load_json_object(handle.read(), f"receipt {path}")
+    except UnicodeDecodeError as exc:
+        raise MalformedInputError(f"receipt {path}: not UTF-8 text ({exc.reason})") from None
+    failures = verify_receipt(receipt, public_key)
+    if failures:
+        print("\n".join(failures))
+        return 1
+    head = receipt["tree_head"]
+    assert isinstance(head, Mapping)  # noqa: S101 - verify_receipt checked it
+    print(
+        f"receipt verified: code {receipt['code']}, position {receipt.get('position')}, "
+        f"leaf {receipt['leaf_index']} of the signed tree of size {head['tree_size']}"
+    )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the verifier; 0 verified, 1 not verified, 2 unreadable input."""
     arguments = _parse_arguments(argv)
     try:
-        head = _read_tree_head(arguments.tree_head)
         public_key = load_public_key(arguments.public_key)
+        if arguments.receipt is not None:
+            return _check_receipt(arguments.receipt, public_key)
+        head = _read_tree_head(arguments.tree_head)
         report = verify_export(_export_lines(arguments.export), head, public_key)
     except (MalformedInputError, OSError, UnicodeDecodeError) as exc:
         message = " ".join(str(exc).split())  # one line, whatever the cause says

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import StreamingResponse
@@ -13,6 +13,7 @@ from api.schemas.audit import (
     ConsistencyProofPublic,
     InclusionProofPublic,
     PersonalDataReadPublic,
+    ReceiptPublic,
     TreeHeadPublic,
 )
 from api.schemas.common import Count, Position
@@ -21,6 +22,9 @@ from domain.errors import DomainError, NotFoundError
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 NDJSON = "application/x-ndjson"
+ALTERED: dict[int | str, dict[str, Any]] = {
+    503: {"description": "the stored history was altered; the body names the position"}
+}
 
 
 @router.get("/events", response_class=StreamingResponse, responses={200: {"content": {NDJSON: {}}}})
@@ -33,7 +37,7 @@ def export_events(
     return StreamingResponse(container.audit.export(after), media_type=NDJSON)
 
 
-@router.post("/tree-heads", status_code=201, response_model=TreeHeadPublic)
+@router.post("/tree-heads", status_code=201, response_model=TreeHeadPublic, responses=ALTERED)
 def issue_tree_head(container: ContainerDep, actor: ActorDep) -> TreeHeadPublic:
     """Seal what is new and sign a tree head now (admin)."""
     actor.check_role(Role.ADMIN)
@@ -63,7 +67,7 @@ def tree_head_of_size(
     return TreeHeadPublic(**head)
 
 
-@router.get("/proofs/inclusion", response_model=InclusionProofPublic)
+@router.get("/proofs/inclusion", response_model=InclusionProofPublic, responses=ALTERED)
 def inclusion_proof(
     container: ContainerDep,
     actor: ActorDep,
@@ -71,6 +75,7 @@ def inclusion_proof(
     tree_size: Annotated[Count, Query(description="size of a signed tree head")],
 ) -> InclusionProofPublic:
     """RFC 6962 audit path proving the event at ``position`` is in the tree of ``tree_size``."""
+    container.audit.check_intact()
     merkle = container.audit.merkle
     leaf = merkle.leaf_at(position)
     if leaf is None:
@@ -89,6 +94,17 @@ def inclusion_proof(
         leaf_hash=leaf.leaf_hash.hex(),
         audit_path=[node.hex() for node in path],
     )
+
+
+@router.get(
+    "/receipts/{position}",
+    response_model=ReceiptPublic,
+    responses={404: {"description": "no delivery, movement or gift there"}, **ALTERED},
+)
+def receipt(position: Position, container: ContainerDep, actor: ActorDep) -> ReceiptPublic:
+    """A recorded delivery, movement or gift's receipt, checkable offline with the public key."""
+    container.audit.check_intact()
+    return ReceiptPublic(**container.audit.receipt(position))
 
 
 @router.get("/proofs/consistency", response_model=ConsistencyProofPublic)

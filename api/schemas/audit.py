@@ -17,6 +17,18 @@ class TreeHeadPublic(BaseModel):
     signature: str = Field(description="Ed25519 signature, base64")
 
 
+class ReceiptPublic(BaseModel):
+    """Proof that one delivery, movement or gift is in the signed log; no personal data."""
+
+    kind: str = Field(description="delivery, movement or gift")
+    position: int = Field(description="the event's ledger position")
+    leaf_index: int
+    leaf_hash: str = Field(description="RFC 6962 leaf hash of the stored event, hex")
+    code: str = Field(description="short code for the person served: the leaf hash's first 40 bits")
+    audit_path: list[str] = Field(description="RFC 6962 audit path to the tree head's root, hex")
+    tree_head: TreeHeadPublic
+
+
 class InclusionProofPublic(BaseModel):
     position: int
     leaf_index: int

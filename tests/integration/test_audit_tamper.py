@@ -19,7 +19,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from adapters.audit import verifier
-from adapters.audit.merkle import merkle_leaves, stored_leaf_hash
+from adapters.audit.findings import TamperedError
+from adapters.audit.merkle import merkle_leaves
 from adapters.bootstrap import Container
 from adapters.store import events_table
 from api.cli import app as cli
@@ -67,16 +68,31 @@ class Tamperer:
         self.sql("UPDATE {table} SET {id} = :a WHERE {id} = :b", a=a, b=b)
         self.sql("UPDATE {table} SET {id} = :b WHERE {id} = :t", b=b, t=10**9)
 
+    def alter_with_its_leaf(self, position: int) -> None:
+        """Change a byte and recompute the row's leaf, as anyone with SQL access can (no key)."""
+        self.change_a_byte(position)
+        row = next(self.container.audit.merkle.stored.rows(position - 1, position))
+        with self.container.engine.begin() as conn:
+            conn.execute(
+                merkle_leaves.update()
+                .where(merkle_leaves.c.position == position)
+                .values(leaf_hash=row.leaf_hash())
+            )
+
     def truncate_after(self, position: int) -> None:
         self.sql("DELETE FROM {table} WHERE {id} > :p", p=position)
 
 
-@pytest.fixture
-def sealed(container: Container, admin: Actor) -> tuple[Container, dict[str, Any]]:
+def seal_a_history(container: Container, admin: Actor) -> tuple[Container, dict[str, Any]]:
     prepare(container, admin)
     random_history(container, admin, batches=3)
     container.audit.merkle.seal()
     return container, container.audit.heads.issue()
+
+
+@pytest.fixture
+def sealed(container: Container, admin: Actor) -> tuple[Container, dict[str, Any]]:
+    return seal_a_history(container, admin)
 
 
 def verify(container: Container, head: dict[str, Any]) -> verifier.Report:
@@ -134,12 +150,31 @@ def test_two_rows_exchanged_in_the_order(sealed: tuple[Container, dict[str, Any]
     assert verify(container, head).failures == [f"positions {a} and {b}: swapped"]
 
 
-def test_a_truncated_tail(sealed: tuple[Container, dict[str, Any]]) -> None:
+def test_a_truncated_tail_is_reported_as_the_missing_positions(
+    sealed: tuple[Container, dict[str, Any]],
+) -> None:
     container, head = sealed
-    keep = middle(head, 0.9)
+    keep, size = middle(head, 0.9), head["tree_size"]
     Tamperer(container).truncate_after(keep)
     assert verify(container, head).failures == [
-        f"export truncated: has {keep} records, tree head covers {head['tree_size']}"
+        f"positions {keep + 1}..{size} (leaves {keep}..{size - 1}): "
+        f"{size - keep} records deleted from the store"
+    ]
+
+
+def test_a_deleted_leaf_row_is_reported_as_such(
+    sealed: tuple[Container, dict[str, Any]],
+) -> None:
+    container, head = sealed
+    position = middle(head, 0.5)
+    leaf = container.audit.merkle.leaf_at(position)
+    assert leaf is not None
+    with container.engine.begin() as conn:
+        conn.execute(merkle_leaves.delete().where(merkle_leaves.c.position == position))
+    report = verify(container, head)
+    assert report.failures == [
+        f"leaf {leaf.leaf_index}: deleted from the Merkle log "
+        f"(position {position} is stored in its place)"
     ]
 
 
@@ -148,15 +183,7 @@ def test_a_rewritten_event_with_its_leaf_rewritten_too(
 ) -> None:
     container, head = sealed
     position = middle(head, 0.5)
-    tamper = Tamperer(container)
-    tamper.change_a_byte(position)
-    note = container.ledger.recorder.select_notifications(start=position, limit=1)[0]
-    with container.engine.begin() as conn:
-        conn.execute(
-            merkle_leaves.update()
-            .where(merkle_leaves.c.position == position)
-            .values(leaf_hash=stored_leaf_hash(note))
-        )
+    Tamperer(container).alter_with_its_leaf(position)
     assert verify(container, head).failures == [
         "recorded leaf hashes do not match the signed tree head: the Merkle log itself was altered"
     ]
@@ -205,14 +232,16 @@ def test_the_verify_command_names_the_failure(
 def test_sealing_again_after_tampering_keeps_the_evidence(
     sealed: tuple[Container, dict[str, Any]],
 ) -> None:
-    """The sealer only appends: a later seal and head never launder an altered row."""
+    """The sealer only appends, and the next head is refused: nothing launders an altered row."""
     container, head = sealed
     position = middle(head, 0.4)
     Tamperer(container).change_a_byte(position)
     container.audit.merkle.seal()
-    later = container.audit.heads.issue()
-    assert later["root_hash"] == head["root_hash"]
-    assert verify(container, later).failures == [f"{label(container, position)}: content altered"]
+    with pytest.raises(TamperedError) as refused:
+        container.audit.heads.issue()
+    assert str(refused.value.finding) == f"{label(container, position)}: content altered"
+    assert container.audit.heads.latest() == head
+    assert verify(container, head).failures == [f"{label(container, position)}: content altered"]
 
 
 def test_the_exports_lines_take_the_verifiers_fast_path_and_agree_with_the_strict_one(

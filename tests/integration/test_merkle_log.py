@@ -37,7 +37,9 @@ def test_sealing_is_in_order_incremental_and_idempotent(container: Container, ad
 def test_a_second_sealer_racing_appends_nothing_twice(container: Container, admin: Actor) -> None:
     prepare(container, admin)
     random_history(container, admin, batches=1)
-    other = merkle.MerkleLog(container.engine, container.ledger.recorder, batch_size=7)
+    other = merkle.MerkleLog(
+        container.engine, container.ledger.recorder, container.audit.merkle.stored, batch_size=7
+    )
     other.seal()
     assert container.audit.merkle.seal() == 0
     size = container.audit.merkle.size()

@@ -795,10 +795,55 @@ def test_two_independent_alterations_are_not_taken_for_a_swap(case: _Case) -> No
     ]
 
 
+def _resealed(events: list[_Event], key: Ed25519PrivateKey) -> _Case:
+    """A history sealed and signed as it is: only the stream checks can object."""
+    root = root_hash([e.leaf_hash() for e in events])
+    return _Case(_export(events), sign_tree_head(key, len(events), root, _WHEN), key)
+
+
+def test_a_stream_version_stored_twice_fails_even_when_signed(
+    signing_key: Ed25519PrivateKey,
+) -> None:
+    events = _events(20)
+    first = events[3]
+    events.append(_Event(99, first.originator_id, first.originator_version, first.topic, b"{}"))
+    assert _resealed(events, signing_key).verify().failures == [
+        f"position 99: stream {first.originator_id} version {first.originator_version} "
+        "is stored twice"
+    ]
+
+
+def test_a_gap_in_a_streams_versions_fails_even_when_signed(
+    signing_key: Ed25519PrivateKey,
+) -> None:
+    events = _events(20)
+    last = max(e.originator_version for e in events if e.originator_id == events[0].originator_id)
+    events.append(_Event(99, events[0].originator_id, last + 2, events[0].topic, b"{}"))
+    assert _resealed(events, signing_key).verify().failures == [
+        f"position 99: stream {events[0].originator_id} jumps from version {last} to {last + 2}"
+    ]
+
+
+def test_an_unsealed_row_is_judged_by_what_the_head_covers(case: _Case) -> None:
+    hidden = {k: v for k, v in case.rows[10].items() if k not in ("leaf_index", "leaf_hash")}
+    late = {**hidden, "position": 1000, "originator_id": str(uuid.uuid4()), "unsealed": True}
+    hidden = {**hidden, "position": 0, "originator_id": str(uuid.uuid4()), "unsealed": True}
+    case.rows[:0] = [hidden]
+    case.rows.append(late)
+    report = case.verify()
+    assert report.failures == [
+        "position 0: stored but not covered by the signed tree head "
+        "(never sealed: written behind the app)"
+    ]
+    assert report.notes == ["1 record stored after the log's end, not yet sealed"]
+
+
 def test_truncated_tail(case: _Case) -> None:
     del case.rows[45:]
     report = case.verify()
-    assert report.failures == ["export truncated: has 45 records, tree head covers 50"]
+    assert report.failures == [
+        "export truncated: has 45 records, tree head covers 50 (leaves 45..49 absent)"
+    ]
     assert report.records == 45
 
 
@@ -956,7 +1001,9 @@ def test_cli_tampered(
     del case.rows[49]
     files["export"].write_text("".join(_lines(case.rows)), encoding="utf-8")
     assert main(_argv(files)) == 1
-    assert capsys.readouterr().out == "export truncated: has 49 records, tree head covers 50\n"
+    assert capsys.readouterr().out == (
+        "export truncated: has 49 records, tree head covers 50 (leaf 49 absent)\n"
+    )
 
 
 def test_cli_reads_stdin(

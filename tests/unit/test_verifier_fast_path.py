@@ -41,9 +41,12 @@ def _rows(count: int, seed: int = 3) -> list[_Row]:
     """Export records as the exporter builds them, for a made-up history."""
     rng = random.Random(seed)
     rows: list[_Row] = []
+    streams = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(3)]
+    versions = dict.fromkeys(streams, 0)  # each stream's versions run 1, 2, 3...
     for i in range(count):
-        originator = uuid.UUID(int=rng.getrandbits(128), version=4)
-        position, version, topic = 3 * i + 2, rng.randrange(1, 50), _TOPICS[i % 2]
+        originator = rng.choice(streams)
+        versions[originator] += 1
+        position, version, topic = 3 * i + 2, versions[originator], _TOPICS[i % 2]
         state = json.dumps({"kit": rng.randrange(1000), "note": "تضامن"}).encode()
         rows.append(
             {
@@ -267,7 +270,6 @@ def test_lines_off_the_fast_path_get_the_strict_answer(
         ("duplicate key", "export line 6: duplicate key in a JSON object"),
         ("huge integer", "export line 6: 'position' is not an integer in 0..2^64-1"),
         ("bad base64", "export line 6: 'state' is not base64"),
-        ("uuid without hyphens", "export line 6: 'originator_id' is not a UUID"),
         ("short leaf hash", "export line 6: 'leaf_hash' is not 64 hex digits"),
     ],
 )
@@ -281,7 +283,22 @@ def test_unreadable_lines_keep_their_strict_message(
     assert outcome.startswith(f"unreadable: {error}")
 
 
-@pytest.mark.parametrize("name", ["extra key", "escaped topic", "uppercase uuid", "crlf"])
+@pytest.mark.parametrize("name", ["uppercase uuid", "uuid without hyphens"])
+def test_a_second_spelling_of_an_id_fails_naming_its_position(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: the leaf hashes the id's value, so only its spelling can tell."""
+    lines = [_canonical(row) for row in _ROWS]
+    lines[5] = _NOT_CANONICAL[name]
+    spelled = json.loads(lines[5])["originator_id"]
+    report = _both(lines, monkeypatch)
+    assert isinstance(report, Report)
+    assert report.failures == [
+        f"position 17: originator_id stored as {spelled!r}, not in its canonical spelling"
+    ]
+
+
+@pytest.mark.parametrize("name", ["extra key", "escaped topic", "crlf"])
 def test_respelled_records_still_verify(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = [_canonical(row) for row in _ROWS]
     lines[5] = _NOT_CANONICAL[name]
