@@ -224,6 +224,7 @@ def test_healthz_and_metrics(live_server: LiveServer, http: httpx.Client) -> Non
     http.post("/v1/campaigns", json=CAMPAIGN, headers=admin)
     families = {f.name: f for f in text_string_to_metric_families(http.get("/metrics").text)}
     appended = {s.labels["type"]: s.value for s in families["tadamon_events_appended"].samples}
-    assert appended == {"Campaign.Launched": 1.0}  # the aggregate named, not just "Launched"
+    # the aggregate named, not just "Launched"; a launch also starts the delivery-id keying
+    assert appended == {"Campaign.Launched": 1.0, "DeliveryKeying.Started": 1.0}
     assert "tadamon_projection_lag_events" in families
     assert "tadamon_http_request_seconds" in families

@@ -78,7 +78,12 @@ BEYOND_INT64 = [
     ("/v1/audit/personal-data-reads", {"after": TOO_BIG}, "after"),
     ("/v1/audit/events", {"after": TOO_BIG}, "after"),
     ("/v1/campaigns/ramadan-1441/totals", {"min_position": TOO_BIG}, "min_position"),
-    ("/v1/donations/d-1/lines/99999999999999999999/valuation-corrections", {}, "line"),
+    (
+        "/v1/donations/00000000-0000-4000-8000-000000000001/lines/99999999999999999999"
+        "/valuation-corrections",
+        {},
+        "line",
+    ),
 ]
 
 
