@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -31,7 +32,9 @@ from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
 from adapters.tokens import TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
 from adapters.wakeup import listen_for_appends
+from domain.distribution.listing import ListService
 from domain.distribution.service import DistributionService
+from domain.distribution.vouchers import VoucherMinter
 from domain.donations.service import DonationService
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
@@ -98,6 +101,7 @@ class Container:
     kobo: KoboWebhook
     audit: Audit
     personal: PersonalData
+    lists: ListService
 
     def close(self) -> None:
         self.live.stop()
@@ -158,6 +162,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         KoboWebhook(KoboFormStore(engine), targets),
         audit,
         personal,
+        ListService(ledger, hasher, streams, voucher_minter(settings)),
     )
 
 
@@ -188,6 +193,15 @@ def field_targets(
             ),
         ),
     }
+
+
+def voucher_minter(settings: Settings) -> VoucherMinter:
+    """Voucher codes are keyed with a secret derived from the identity hash secret.
+
+    A separate key (not the hash secret itself) so that a code and a household's
+    hash are unrelated even to someone who holds both.
+    """
+    return VoucherMinter(hmac.digest(settings.identity_secret(), b"tadamon/vouchers", "sha256"))
 
 
 def _audit(

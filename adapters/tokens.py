@@ -26,7 +26,7 @@ api_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
-SCOPED_ROLES = {Role.COMMITTEE, Role.SITE}
+SCOPED_ROLES = {Role.COMMITTEE, Role.SITE, Role.REGISTRAR}  # registrar: a province
 
 
 def digest(token: str) -> str:

@@ -124,15 +124,18 @@ def project(
 
 @tokens_app.command("create")
 def tokens_create(
-    role: Annotated[Role, typer.Option(help="admin, committee, site, donations or auditor")],
+    role: Annotated[Role, typer.Option(help="admin, committee, site, donations, auditor or registrar")],
     committee: Annotated[str | None, typer.Option(help="committee code (committee role)")] = None,
     site: Annotated[str | None, typer.Option(help="reception site code (site role)")] = None,
     label: Annotated[str, typer.Option(help="who the token is for")] = "",
+    province: Annotated[
+        str | None, typer.Option(help="ISO 3166-2:MA province code (registrar role)")
+    ] = None,
 ) -> None:
     """Print a new bearer token; only its SHA-256 digest is stored."""
     container = _container()
     try:
-        issued = container.tokens.create(role, committee or site, label)
+        issued = container.tokens.create(role, committee or site or province, label)
     except ValueError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None

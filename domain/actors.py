@@ -14,6 +14,7 @@ class Role(StrEnum):
     SITE = "site"
     DONATIONS = "donations"
     AUDITOR = "auditor"
+    REGISTRAR = "registrar"  # enrols households on the lists of one province's committees
 
 
 class ForbiddenError(DomainError):

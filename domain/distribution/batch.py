@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import DomainEvent
+from eventsourcing.domain import Aggregate, DomainEvent
 
 from domain.clock import check_aware
 from domain.distribution.campaign import Campaign
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
+from domain.distribution.gate import ListGate
 from domain.distribution.household import Household, NewDelivery
 from domain.errors import DomainError
 from domain.outcomes import ItemResult, ItemStatus
@@ -35,8 +36,10 @@ class BatchDecision:
         committee_of: Callable[[str], Committee | None],
         now: datetime,
         recorded_by: str,
+        gate: ListGate | None = None,
     ) -> None:
         self.campaign = campaign
+        self.gate = gate  # issue 14: vouchers and listed campaigns
         self.known = known
         self.committee_of = committee_of
         self.now = now
@@ -80,6 +83,8 @@ class BatchDecision:
         if household is not None and household.delivery_id == item.delivery_id:
             return self._duplicate(index, item, household)
         self._check_delivery_id_unused(item.delivery_id, hid)
+        if self.gate is not None:
+            self.gate.admit(index, item, key)
         if household is not None and household.served:
             raise DomainError(
                 f"household already served by delivery '{household.delivery_id}'", "household"
@@ -172,17 +177,21 @@ class BatchDecision:
                 **details,
             )
         self.handed_out[committee.code] = self.handed_out.get(committee.code, 0) + 1
+        if self.gate is not None:
+            self.gate.served(item, key, committee)
 
-    def changed_aggregates(self) -> list[Committee | Household | DomainEvent]:
+    def changed_aggregates(self) -> list[Committee | Household | DomainEvent | Aggregate]:
         """Committees first (one event per batch each), then the households' events."""
         batch = batch_id(list(self.delivery_ids))
         for code, count in self.handed_out.items():
             self.committees[code].hand_out(count, batch)
-        changed: list[Committee | Household | DomainEvent] = [
+        changed: list[Committee | Household | DomainEvent | Aggregate] = [
             c for c in self.committees.values() if c.code in self.handed_out
         ]
         for pending in self.pending.values():
             changed.append(pending.event if isinstance(pending, NewDelivery) else pending)
+        if self.gate is not None:
+            changed.extend(self.gate.changed())
         return changed
 
 

@@ -14,6 +14,7 @@ from domain.distribution.commands import (
 )
 from domain.distribution.committee import Committee
 from domain.distribution.correction import DeliveryCorrection
+from domain.distribution.gate import ListGate, resolve_vouchers, unserved
 from domain.distribution.household import Household
 from domain.distribution.setup import CampaignSetup
 from domain.errors import DomainError, NotFoundError
@@ -53,8 +54,11 @@ class DistributionService(CampaignSetup):
         for index, item in enumerate(items):
             actor.check_scope(Role.COMMITTEE, item.committee, f"items.{index}.committee")
         keys = [self.hasher.digest(item.household) for item in items]
+        refused = resolve_vouchers(self.ledger.repository, self.streams, slug, items, keys)
         contacts = self._sealed_contacts(slug, items, keys)
-        return retrying(lambda: self._record_batch(slug, items, keys, actor, mode, contacts))
+        return retrying(
+            lambda: self._record_batch(slug, items, keys, actor, mode, contacts, refused)
+        )
 
     def _sealed_contacts(
         self, slug: str, items: Sequence[RecordDelivery], keys: list[str]
@@ -80,6 +84,7 @@ class DistributionService(CampaignSetup):
         actor: Actor,
         mode: BatchMode,
         contacts: dict[int, dict[str, str]],
+        refused: dict[int, DomainError] | None = None,
     ) -> BatchOutcome:
         campaign = self.campaign(slug, to_change=False)
         ids = [Household.create_id(slug, key) for key in keys]
@@ -92,6 +97,9 @@ class DistributionService(CampaignSetup):
             lambda code: self._maybe_committee(slug, code),
             self.clock(),
             actor.name,
+            ListGate.load(
+                self.ledger.repository, self.streams, campaign, keys, refused or {}, actor
+            ),
         )
         results = [
             decision.decide(i, item, keys[i], ids[i], contacts.get(i))
@@ -120,9 +128,15 @@ class DistributionService(CampaignSetup):
             household.reverse(delivery_id, reason, actor.name)
             committee = self.committee(slug, household.committee)
             committee.take_back(delivery_id)
-            return Outcome(True, self._save(household, committee))
+            entry = self._unserved(slug, household, delivery_id)  # issue 14: its list entry
+            return Outcome(True, self._save(household, committee, *entry))
 
         return retrying(reverse)
+
+    def _unserved(self, slug: str, household: Household, delivery_id: str) -> list[Any]:
+        first = next(iter(self.ledger.events.get(household.id, lte=1)))
+        key = first.household_key  # type: ignore[attr-defined]
+        return unserved(self.ledger.repository, self.streams, slug, key, delivery_id)
 
     def correct_delivery(
         self, slug: str, replaced: str, item: RecordDelivery, reason: str, actor: Actor

@@ -66,6 +66,7 @@ class CampaignSetup:
             budget_centimes=command.budget_centimes,
             kit_contents=command.kit_contents,
             launched_by=actor.name,
+            admission=command.admission,
         )
         try:
             return Outcome(True, self._save(campaign))
