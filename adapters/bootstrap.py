@@ -18,6 +18,7 @@ from adapters.database import make_engine, metadata
 from adapters.kobo.forms import KoboFormStore
 from adapters.kobo.webhook import KoboWebhook
 from adapters.lag import LagProbe
+from adapters.lists import ListEntries
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
 from adapters.personal import PersonalData
@@ -102,6 +103,7 @@ class Container:
     audit: Audit
     personal: PersonalData
     lists: ListService
+    list_entries: ListEntries
 
     def close(self) -> None:
         self.live.stop()
@@ -163,6 +165,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         audit,
         personal,
         ListService(ledger, hasher, streams, voucher_minter(settings)),
+        ListEntries(engine, ledger),
     )
 
 

@@ -19,6 +19,7 @@ from api.routers import (
     exports,
     imports,
     kobo,
+    lists,
     operations,
     ops,
     reception,
@@ -48,6 +49,7 @@ def create_app(container: Container) -> FastAPI:
     errors.install(app)
     app.include_router(ops.router)
     app.include_router(campaigns.router)
+    app.include_router(lists.router)
     app.include_router(operations.router)
     app.include_router(reception.router)
     app.include_router(exports.router)  # before donations: totals.csv is not a donation id

@@ -124,7 +124,9 @@ def project(
 
 @tokens_app.command("create")
 def tokens_create(
-    role: Annotated[Role, typer.Option(help="admin, committee, site, donations, auditor or registrar")],
+    role: Annotated[
+        Role, typer.Option(help="admin, committee, site, donations, auditor or registrar")
+    ],
     committee: Annotated[str | None, typer.Option(help="committee code (committee role)")] = None,
     site: Annotated[str | None, typer.Option(help="reception site code (site role)")] = None,
     label: Annotated[str, typer.Option(help="who the token is for")] = "",

@@ -87,6 +87,12 @@ class ListService(CampaignSetup):
             return BatchOutcome(results, 0, committed=False)
         return BatchOutcome(results, self._save(*decision.changed()))
 
+    def check_reader(self, slug: str, committee: str, actor: Actor) -> Committee:
+        """A committee's list is read by that committee's token (or an admin's)."""
+        actor.check_scope(Role.COMMITTEE, committee, "committee")
+        self.campaign(slug, to_change=False)
+        return self.committee(slug, committee)
+
     # -- changes to one entry, named by its voucher ----------------------------
     def entry(self, slug: str, code: str, actor: Actor, field: str = "voucher") -> Enrolment:
         """The list entry a voucher names, for a caller who may change it."""

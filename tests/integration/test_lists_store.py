@@ -78,9 +78,7 @@ def test_enrolment_answers_per_item_and_a_resend_changes_nothing(
 def test_dry_run_saves_nothing(container: Container, admin: Actor) -> None:
     prepare(container, admin)
     head = container.ledger.recorder.max_notification_id()
-    outcome = container.lists.enrol(
-        C, [EnrolHousehold("AB123", "c1", 4)], admin, BatchMode.DRY_RUN
-    )
+    outcome = container.lists.enrol(C, [EnrolHousehold("AB123", "c1", 4)], admin, BatchMode.DRY_RUN)
     assert (outcome.items[0].status, outcome.committed) == (ItemStatus.RECORDED, False)
     assert container.ledger.recorder.max_notification_id() == head
 
@@ -154,7 +152,9 @@ def test_a_reissued_voucher_revokes_the_old_one(container: Container, admin: Act
 
 def test_moved_and_delisted_households(container: Container, admin: Actor) -> None:
     prepare(container, admin)
-    a, b = (r.item_id for r in enrol(container, admin, ("AB1234", "c1", 4), ("CD456", "c1", 2)).items)
+    a, b = (
+        r.item_id for r in enrol(container, admin, ("AB1234", "c1", 4), ("CD456", "c1", 2)).items
+    )
     assert container.lists.move(C, a, "c2", admin).created
     assert not container.lists.move(C, a, "c2", admin).created
     assert container.lists.delist(C, b, "moved abroad", admin).created
