@@ -26,6 +26,7 @@ from adapters.schema import SchemaTooNewError, check_schema_version
 from adapters.settings import Settings
 from adapters.spreadsheets.distribution import DELIVERIES
 from adapters.spreadsheets.donations import DONATION_LINES
+from adapters.spreadsheets.enrolment import ENROLMENTS
 from adapters.spreadsheets.importer import Importer
 from adapters.spreadsheets.kinds import Target
 from adapters.spreadsheets.marhaba import MOVEMENTS
@@ -146,6 +147,8 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     marhaba_service = MarhabaService(ledger, hasher, streams)
     donation_service = DonationService(ledger, streams=streams)
     targets = field_targets(service, marhaba_service, donation_service)
+    lists = ListService(ledger, hasher, streams, voucher_minter(settings))
+    targets["enrolments"] = Target(ENROLMENTS, submit=lists.enrol, check_scope=lists.campaign)
     audit = _audit(settings, engine, ledger, views, runner)
     ledger.subscribe(audit.sealer.on_saved)
     return Container(
@@ -164,7 +167,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         KoboWebhook(KoboFormStore(engine), targets),
         audit,
         personal,
-        ListService(ledger, hasher, streams, voucher_minter(settings)),
+        lists,
         ListEntries(engine, ledger),
     )
 

@@ -186,6 +186,17 @@ def import_deliveries(
     _import("deliveries", campaign, file, dry_run, all_or_nothing)
 
 
+@import_app.command("enrolments")
+def import_enrolments(
+    file: CsvFile,
+    campaign: Annotated[str, typer.Option(help="campaign slug, e.g. ramadan-1441")],
+    dry_run: DryRun = False,
+    all_or_nothing: AllOrNothing = False,
+) -> None:
+    """Put households on committees' lists from a spreadsheet (exit 1 if any row is refused)."""
+    _import("enrolments", campaign, file, dry_run, all_or_nothing)
+
+
 @import_app.command("movements")
 def import_movements(
     file: CsvFile,

@@ -26,7 +26,7 @@ MEASURES = ("listed", "listed_served", "listed_remaining", "served_off_list")
 def _count(d: Delta, e: Any, sign: int, place: tuple[str, str, str] | None = None) -> None:
     """Add (or take away) the entry as it stood, at its place (or another one)."""
     province, region, committee = place or (e.province, e.region, e.committee)
-    served = 1 if e.served_by else 0
+    served = 1 if getattr(e, "served_by", None) else 0
     amounts = (sign, sign * served, sign * (1 - served))
     d.add_spread(LISTED_IN, e.campaign, ("", province, region, committee), amounts)
 

@@ -19,6 +19,18 @@ from domain.errors import ConflictError
 from domain.ids import stream_id
 
 
+class EntryEvent(Aggregate.Event):
+    """The entry as it stood when the change happened: every change event repeats it."""
+
+    campaign: str
+    committee: str
+    province: str
+    region: str
+    voucher: str
+    household_size: int
+    served_by: str | None
+
+
 class Enrolment(Aggregate):
     @staticmethod
     def create_id(campaign: str, household_key: str, **_: Any) -> UUID:
@@ -68,17 +80,6 @@ class Enrolment(Aggregate):
             raise ConflictError("this household was delisted", "household")
 
     # -- list changes ---------------------------------------------------------
-    class EntryEvent(Aggregate.Event):
-        """The entry as it stood when the change happened."""
-
-        campaign: str
-        committee: str
-        province: str
-        region: str
-        voucher: str
-        household_size: int
-        served_by: str | None
-
     class Moved(EntryEvent):
         to_committee: str
         to_province: str

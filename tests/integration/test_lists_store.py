@@ -185,3 +185,37 @@ def test_a_reversal_puts_the_entry_back_unserved(container: Container, admin: Ac
         container.lists.delist(C, code, "served already", admin)
     container.distribution.reverse_delivery(C, "d1", "wrong house", admin)
     assert container.lists.delist(C, code, "moved abroad", admin).created
+
+
+def test_totals_count_listed_served_remaining_and_off_list(
+    container: Container, admin: Actor
+) -> None:
+    """Per committee, province, region and campaign, and as of a moment before the deliveries."""
+    from projections.distribution import VIEW
+    from projections.distribution_report import campaign_totals
+
+    prepare(container, admin)
+    rows = [("AB1", "c1", 4), ("AB2", "c1", 2), ("AB3", "c2", 3), ("AB4", "r1", 1)]
+    codes = [r.item_id for r in enrol(container, admin, *rows).items]
+    container.runner.catch_up()
+    before = datetime.now(UTC)
+    container.lists.move(C, codes[1], "c2", admin)
+    deliver(
+        container,
+        admin,
+        kit("d1", "c1", "AB1"),
+        kit("d2", "c2", voucher=codes[2]),
+        kit("d3", "r1", "ZZ9", off_list_reason="appeal"),
+    )
+    container.runner.catch_up()
+    report = campaign_totals(C, container.views.table(VIEW, C))
+    keys = ("listed", "listed_served", "listed_remaining", "served_off_list")
+    assert [report[k] for k in keys] == [4, 2, 2, 1]
+    committees = {c["code"]: [c[k] for k in keys] for c in report["committee_totals"]}
+    assert committees == {"c1": [1, 1, 0, 0], "c2": [2, 1, 1, 0], "r1": [1, 0, 1, 1]}
+    provinces = {p["code"]: [p[k] for k in keys] for p in report["provinces"]}
+    assert provinces == {"MA-CAS": [3, 2, 1, 0], "MA-RAB": [1, 0, 1, 1]}
+    assert report["admission"] == "listed"
+    earlier = container.audit.as_of(VIEW, C, before)
+    then = campaign_totals(C, earlier.table)
+    assert [then[k] for k in keys] == [4, 0, 4, 0]
