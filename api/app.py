@@ -24,6 +24,7 @@ from api.routers import (
     ops,
     reception,
     stores,
+    vouchers,
 )
 
 
@@ -50,6 +51,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(ops.router)
     app.include_router(campaigns.router)
     app.include_router(lists.router)
+    app.include_router(vouchers.router)
     app.include_router(operations.router)
     app.include_router(reception.router)
     app.include_router(exports.router)  # before donations: totals.csv is not a donation id

@@ -93,6 +93,14 @@ class ListService(CampaignSetup):
         self.campaign(slug, to_change=False)
         return self.committee(slug, committee)
 
+    def check_sheet_reader(self, slug: str, committee: str, actor: Actor) -> Committee:
+        """A committee's voucher sheet: for it, an admin, or a registrar of its province."""
+        if actor.role is not Role.REGISTRAR:
+            return self.check_reader(slug, committee, actor)
+        found = self.committee(slug, committee)
+        actor.check_scope(Role.REGISTRAR, found.province, "committee")
+        return found
+
     # -- changes to one entry, named by its voucher ----------------------------
     def entry(self, slug: str, code: str, actor: Actor, field: str = "voucher") -> Enrolment:
         """The list entry a voucher names, for a caller who may change it."""
