@@ -17,6 +17,7 @@ from domain.actors import Actor, Role
 from domain.distribution.batch import BatchDecision
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
+from domain.distribution.gate import ListGate
 from domain.distribution.household import Household
 from domain.outcomes import CorrectionOutcome, ItemStatus
 
@@ -52,6 +53,8 @@ class DeliveryCorrection:
             lambda code: committees.get(code) or service._maybe_committee(self.slug, code),
             service.clock(),
             self.actor.name,
+            # issue 14: a corrected delivery meets the lists like any other
+            ListGate.load(repository, service.streams, campaign, [key], {}, self.actor),
         )
         result = decision.decide(0, item, key, hid)
         if result.status is not ItemStatus.RECORDED:
