@@ -17,12 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.store import ledger_env
-from benchmarks import http_ingest, ingest, lag, machine, memory, rebuild, season, verify
+from benchmarks import http_ingest, ingest, lag, lists, machine, memory, rebuild, season, verify
 from benchmarks.report import HEADER, Row, plain_line, write
 from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
 from domain.ledger import Ledger
 
-BENCHES = ("season", "ingest", "http", "rebuild", "verify", "lag", "memory")
+BENCHES = ("season", "ingest", "http", "rebuild", "verify", "lag", "memory", "lists")
 FULL = {
     "scale": 1.0,
     "ingest": 600_000,
@@ -30,8 +30,17 @@ FULL = {
     "lag": 60.0,
     "naive": 20_000,
     "per_event": 20.0,
+    "lists": 8_000,
 }
-QUICK = {"scale": 0.003, "ingest": 5_000, "http": 5_000, "lag": 5.0, "naive": 500, "per_event": 2.0}
+QUICK = {
+    "scale": 0.003,
+    "ingest": 5_000,
+    "http": 5_000,
+    "lag": 5.0,
+    "naive": 500,
+    "per_event": 2.0,
+    "lists": 1_000,
+}
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -45,6 +54,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lag-seconds", type=float, help="how long the paced writer writes")
     parser.add_argument("--naive-events", type=int, help="events saved one save() at a time")
     parser.add_argument("--per-event-seconds", type=float, help="time for the batch_size=1 rebuild")
+    parser.add_argument("--list-households", type=int, help="households on the benchmarked list")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--only", default=",".join(BENCHES), help=f"some of: {','.join(BENCHES)}")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
@@ -62,6 +72,7 @@ def sizes(args: argparse.Namespace) -> dict[str, float]:
         "lag": args.lag_seconds,
         "naive": args.naive_events,
         "per_event": args.per_event_seconds,
+        "lists": args.list_households,
     }
     chosen.update({k: v for k, v in given.items() if v is not None})
     return chosen
@@ -107,6 +118,9 @@ def backend_rows(
     if "lag" in only:
         with fresh_store(backend, tmp / "lag", url) as settings:
             show(lag.run(backend, settings, size["lag"]))
+    if "lists" in only:
+        with fresh_store(backend, tmp / "lists", url) as settings:
+            show(lists.run(backend, settings, int(size["lists"]), free_port()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         "naive saves": f"up to {int(size['naive']):,} events (at most 60 s)",
         "bulk saves": f"up to {10 * int(size['naive']):,} events, 100 per save (at most 60 s)",
         "rebuild, one transaction per event": f"{size['per_event']:g} s",
+        "lists": f"{int(size['lists']):,} households imported, as many over HTTP, one committee's "
+        "list and a delta after 100 deliveries",
     }
     given = argv if argv is not None else sys.argv[1:]
     shown = [

@@ -25,6 +25,8 @@ TINY = [
     "20",
     "--per-event-seconds",
     "0.2",
+    "--list-households",
+    "200",
 ]
 
 
@@ -54,6 +56,7 @@ def test_quick_benchmarks_run_and_write_results(backend: str, tmp_path: Path) ->
         "verification",
         "live lag",
         "memory",
+        "lists",
     }
     assert len(BENCHES) == len(benches)
     replay = next(line for line in rows if "published figures" in line)
