@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from adapters.settings import Settings
 from tests.conftest import LiveServer
-from tests.e2e.test_readme import section, walkthrough_server  # noqa: F401 - fixture
+from tests.e2e.test_readme import run_section, walkthrough_server  # noqa: F401 - fixture
 
 
 def test_lists_walkthrough_runs_as_written(
     walkthrough_server: tuple[LiveServer, Settings],  # noqa: F811 - the fixture imported above
     tmp_path: Path,
 ) -> None:
-    server, settings = walkthrough_server
-    script = section("lists-walkthrough").split("```sh", 1)[1].rsplit("```", 1)[0]
-    (tmp_path / ".venv").symlink_to(Path(sys.executable).parents[1])
-    env = {
-        **os.environ,
-        "API": server.url,
-        "TADAMON_DATABASE_URL": settings.database_url,
-        "TADAMON_HASH_SECRET": "unused-by-the-cli-0123456789",
-    }
-    done = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_section("lists-walkthrough", walkthrough_server, tmp_path)
     lines = [json.loads(line) for line in done.stdout.strip().splitlines()]
     enrolled, listed, served, delta, totals = lines[-5:]
     voucher = enrolled["items"][0]["voucher"]
