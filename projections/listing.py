@@ -62,6 +62,10 @@ def _list_required(d: Delta, e: Any) -> None:
     d.label(e.campaign, "campaign", "", "admission", "listed")
 
 
+def _off_list_withdrawn(d: Delta, e: Any) -> None:
+    d.add_spread(OFF_LIST_IN, e.campaign, ("", e.province, e.region, e.committee), (-1,))
+
+
 def _reissued(d: Delta, e: Any) -> None:
     d.add(e.campaign, "campaign", "", "vouchers_reissued", 1)
 
@@ -75,6 +79,7 @@ TOTALS_HANDLERS: dict[tuple[type, str], Handler] = {
     (Enrolment, "ServiceReversed"): _service_reversed,
     (Enrolment, "VoucherReissued"): _reissued,
     (OffListDelivery, "Authorised"): _off_list,
+    (OffListDelivery, "Withdrawn"): _off_list_withdrawn,
 }
 
 

@@ -46,6 +46,23 @@ class OffListDelivery(Aggregate):
     ) -> None:
         self.campaign = campaign
         self.delivery_id = delivery_id
+        self.place = (committee, province, region)
+        self.withdrawn = False
+
+    def withdraw(self) -> bool:
+        """The delivery was reversed: it no longer counts as served off the lists."""
+        if self.withdrawn:
+            return False
+        committee, province, region = self.place
+        self._withdrawn(campaign=self.campaign, delivery_id=self.delivery_id,
+                        committee=committee, province=province, region=region)  # fmt: skip
+        return True
+
+    @event("Withdrawn")
+    def _withdrawn(
+        self, campaign: str, delivery_id: str, committee: str, province: str, region: str
+    ) -> None:
+        self.withdrawn = True
 
 
 def resolve_vouchers(
@@ -162,9 +179,14 @@ class ListGate:
 def unserved(
     repository: Any, streams: StreamIndex, slug: str, key: str, delivery: str
 ) -> list[Any]:
-    """A reversed delivery's list entry, put back as not served (nothing if unlisted)."""
-    eid = Enrolment.create_id(slug, key)
-    if not streams.existing({eid}):
-        return []
-    enrolment: Enrolment = repository.get(eid)
-    return [enrolment] if enrolment.unserve(delivery) else []
+    """A reversed delivery's list entry put back as not served, its off-list mark withdrawn."""
+    eid, oid = Enrolment.create_id(slug, key), OffListDelivery.create_id(slug, delivery)
+    found = streams.existing({eid, oid})
+    changed: list[Any] = []
+    if eid in found:
+        enrolment: Enrolment = repository.get(eid)
+        changed += [enrolment] if enrolment.unserve(delivery) else []
+    if oid in found:
+        off_list: OffListDelivery = repository.get(oid)
+        changed += [off_list] if off_list.withdraw() else []
+    return changed

@@ -77,7 +77,14 @@ class CampaignSetup:
                 existing.starts_on,
                 existing.ends_on,
                 existing.target_households,
-            ) != (command.name, command.starts_on, command.ends_on, command.target_households):
+                existing.admission,
+            ) != (
+                command.name,
+                command.starts_on,
+                command.ends_on,
+                command.target_households,
+                command.admission,
+            ):
                 raise ConflictError(
                     f"campaign '{command.slug}' already exists with other details", "slug"
                 ) from None

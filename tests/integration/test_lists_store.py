@@ -219,3 +219,15 @@ def test_totals_count_listed_served_remaining_and_off_list(
     earlier = container.audit.as_of(VIEW, C, before)
     then = campaign_totals(C, earlier.table)
     assert [then[k] for k in keys] == [4, 0, 4, 0]
+
+
+def test_a_reversed_off_list_delivery_no_longer_counts(container: Container, admin: Actor) -> None:
+    from projections.distribution import VIEW
+
+    prepare(container, admin)
+    deliver(container, admin, kit("d1", "c1", "ZZ9", off_list_reason="appeal"))
+    container.distribution.reverse_delivery(C, "d1", "wrong house", admin)
+    container.runner.catch_up()
+    table = container.views.table(VIEW, C)
+    assert table.value("committee", "c1", "served_off_list") == 0
+    assert table.value("campaign", "", "households_served") == 0
