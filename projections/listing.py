@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.distribution.campaign import Campaign
 from domain.distribution.enrolment import Enrolment
-from domain.distribution.gate import OffListDelivery
+from domain.distribution.off_list import OffListDelivery
 from projections.dispatch import Handler
 from projections.tally import Delta, Spread
 

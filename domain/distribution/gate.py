@@ -10,59 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
 from domain.distribution.campaign import Campaign
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
 from domain.distribution.enrolment import Enrolment
+from domain.distribution.off_list import OffListDelivery
 from domain.distribution.vouchers import Voucher, normalise_code
 from domain.errors import DomainError
-from domain.ids import stream_id
 from domain.ports import StreamIndex
-
-
-class OffListDelivery(Aggregate):
-    """An admin's delivery outside a listed campaign's lists, and why."""
-
-    @staticmethod
-    def create_id(campaign: str, delivery_id: str, **_: Any) -> UUID:
-        return stream_id("off-list", campaign, delivery_id)
-
-    @event("Authorised")
-    def __init__(
-        self,
-        campaign: str,
-        delivery_id: str,
-        committee: str,
-        province: str,
-        region: str,
-        listed_at: str | None,
-        reason: str,
-        authorised_by: str,
-    ) -> None:
-        self.campaign = campaign
-        self.delivery_id = delivery_id
-        self.place = (committee, province, region)
-        self.withdrawn = False
-
-    def withdraw(self) -> bool:
-        """The delivery was reversed: it no longer counts as served off the lists."""
-        if self.withdrawn:
-            return False
-        committee, province, region = self.place
-        self._withdrawn(campaign=self.campaign, delivery_id=self.delivery_id,
-                        committee=committee, province=province, region=region)  # fmt: skip
-        return True
-
-    @event("Withdrawn")
-    def _withdrawn(
-        self, campaign: str, delivery_id: str, committee: str, province: str, region: str
-    ) -> None:
-        self.withdrawn = True
 
 
 def resolve_vouchers(
