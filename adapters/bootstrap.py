@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from adapters.kobo.pull import KoboPull
 from adapters.kobo.pull_state import PullState
 from adapters.kobo.webhook import KoboWebhook
 from adapters.lag import LagProbe
+from adapters.lists import ListEntries
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
 from adapters.personal import PersonalData
@@ -29,6 +31,7 @@ from adapters.schema import SchemaTooNewError, check_schema_version, setup_lock
 from adapters.settings import Settings
 from adapters.spreadsheets.distribution import DELIVERIES
 from adapters.spreadsheets.donations import DONATION_LINES
+from adapters.spreadsheets.enrolment import ENROLMENTS
 from adapters.spreadsheets.importer import Importer
 from adapters.spreadsheets.kinds import Target
 from adapters.spreadsheets.marhaba import MOVEMENTS
@@ -37,8 +40,11 @@ from adapters.tokens import BindingCheck, TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
 from adapters.wakeup import listen_for_appends
 from domain.actors import Role
+from domain.distribution.listing import ListService
 from domain.distribution.service import DistributionService
+from domain.distribution.vouchers import VoucherMinter
 from domain.donations.service import DonationService
+from domain.geography import check_province
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
 from domain.marhaba.service import MarhabaService
@@ -104,6 +110,8 @@ class Container:
     kobo: KoboWebhook
     audit: Audit
     personal: PersonalData
+    lists: ListService
+    list_entries: ListEntries
 
     def close(self) -> None:
         self.live.stop()
@@ -145,6 +153,8 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     marhaba_service = MarhabaService(ledger, hasher, streams)
     donation_service = DonationService(ledger, streams=streams)
     targets = field_targets(service, marhaba_service, donation_service)
+    lists = ListService(ledger, hasher, streams, voucher_minter(settings))
+    targets["enrolments"] = Target(ENROLMENTS, submit=lists.enrol, check_scope=lists.campaign)
     audit = _audit(settings, engine, ledger, views, runner, metrics)
     ledger.subscribe(audit.sealer.on_saved)
     return Container(
@@ -163,15 +173,20 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         KoboWebhook(KoboFormStore(engine), targets),
         audit,
         personal,
+        lists,
+        ListEntries(engine, ledger),
     )
 
 
 def binding_check(distribution: DistributionService, marhaba: MarhabaService) -> BindingCheck:
-    """A token is issued only for a committee or site that exists (404 otherwise)."""
+    """A token is issued only for a committee, site or province that exists (404 otherwise)."""
 
     def check(role: Role, within: str, scope: str) -> None:
         if role is Role.COMMITTEE:
             distribution.committee(within, scope)
+        elif role is Role.REGISTRAR:
+            distribution.campaign(within, to_change=False)
+            check_province(scope, "province")
         else:
             marhaba.site(within, scope)
 
@@ -211,6 +226,15 @@ def field_targets(
             ),
         ),
     }
+
+
+def voucher_minter(settings: Settings) -> VoucherMinter:
+    """Voucher codes are keyed with a secret derived from the identity hash secret.
+
+    A separate key (not the hash secret itself) so that a code and a household's
+    hash are unrelated even to someone who holds both.
+    """
+    return VoucherMinter(hmac.digest(settings.identity_secret(), b"tadamon/vouchers", "sha256"))
 
 
 def _audit(

@@ -25,7 +25,7 @@ from adapters.token_tables import (
     aware,
     list_tokens,
 )
-from domain.actors import SCOPE_PARENT, Actor, Role
+from domain.actors import SCOPE_KIND, SCOPE_PARENT, Actor, Role
 from domain.errors import DomainError
 
 TOKEN_PREFIX = "tdm_"  # noqa: S105 - a public prefix that makes leaked tokens greppable
@@ -53,7 +53,7 @@ class IssuedToken:
 
 
 def reissue_command(role: str, scope: str | None) -> str:
-    flag = "committee" if role == Role.COMMITTEE else "site"
+    flag = SCOPE_KIND[Role(role)]
     parent = SCOPE_PARENT[Role(role)]
     return f"tadamon tokens create --role {role} --{parent} {parent.upper()} --{flag} {scope}"
 
@@ -62,10 +62,11 @@ def _check_shape(role: Role, within: str | None, scope: str | None) -> None:
     parent = SCOPE_PARENT.get(role)
     if parent is None and (scope or within):
         raise DomainError(
-            f"a token of role '{role.value}' takes no campaign, operation, committee or site"
+            f"a token of role '{role.value}' takes no campaign, operation, committee, site "
+            "or province"
         )
     if parent is not None and not (scope and within):
-        flag = "committee" if role is Role.COMMITTEE else "site"
+        flag = SCOPE_KIND[role]
         raise DomainError(
             f"a {role.value} token needs a {parent} and a {flag} (--{parent}, --{flag})"
         )

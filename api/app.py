@@ -20,11 +20,13 @@ from api.routers import (
     exports,
     imports,
     kobo,
+    lists,
     operations,
     ops,
     reception,
     stores,
     tokens,
+    vouchers,
 )
 
 
@@ -51,6 +53,8 @@ def create_app(container: Container) -> FastAPI:
     errors.install(app)
     app.include_router(ops.router)
     app.include_router(campaigns.router)
+    app.include_router(lists.router)
+    app.include_router(vouchers.router)
     app.include_router(operations.router)
     app.include_router(reception.router)
     app.include_router(exports.router)  # before donations: totals.csv is not a donation id

@@ -160,17 +160,25 @@ def project(
 
 @tokens_app.command("create")
 def tokens_create(
-    role: Annotated[Role, typer.Option(help="admin, committee, site, donations or auditor")],
-    campaign: Annotated[str | None, typer.Option(help="campaign of the committee")] = None,
+    role: Annotated[
+        Role, typer.Option(help="admin, committee, site, donations, auditor or registrar")
+    ],
+    campaign: Annotated[
+        str | None, typer.Option(help="campaign of the committee (or of the registrar)")
+    ] = None,
     committee: Annotated[str | None, typer.Option(help="committee code (committee role)")] = None,
     operation: Annotated[str | None, typer.Option(help="operation of the site")] = None,
     site: Annotated[str | None, typer.Option(help="reception site code (site role)")] = None,
     label: Annotated[str, typer.Option(help="who the token is for")] = "",
+    province: Annotated[
+        str | None, typer.Option(help="ISO 3166-2:MA province code (registrar role)")
+    ] = None,
 ) -> None:
     """Print a new bearer token, then its id on stderr; only its SHA-256 digest is stored."""
     container = _container()
     try:
-        issued = container.tokens.issue(role, campaign or operation, committee or site, label)
+        within = campaign or operation
+        issued = container.tokens.issue(role, within, committee or site or province, label)
     except DomainError as error:
         typer.secho(f"error: {error.reason}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
@@ -232,6 +240,17 @@ def import_deliveries(
 ) -> None:
     """Record a committee's deliveries from a spreadsheet (exit 1 if any row is refused)."""
     _import("deliveries", campaign, file, dry_run, all_or_nothing)
+
+
+@import_app.command("enrolments")
+def import_enrolments(
+    file: CsvFile,
+    campaign: Annotated[str, typer.Option(help="campaign slug, e.g. ramadan-1441")],
+    dry_run: DryRun = False,
+    all_or_nothing: AllOrNothing = False,
+) -> None:
+    """Put households on committees' lists from a spreadsheet (exit 1 if any row is refused)."""
+    _import("enrolments", campaign, file, dry_run, all_or_nothing)
 
 
 @import_app.command("movements")

@@ -22,6 +22,7 @@ from benchmarks import (
     http_ingest,
     ingest,
     lag,
+    lists,
     machine,
     memory,
     rebuild,
@@ -34,7 +35,7 @@ from benchmarks.report import HEADER, Row, plain_line, write
 from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
 from domain.ledger import Ledger
 
-BENCHES = ("season", "ingest", "http", "concurrency", "rebuild", "verify", "lag", "memory")
+BENCHES = ("season", "ingest", "http", "concurrency", "rebuild", "verify", "lag", "memory", "lists")
 FULL = {
     "scale": 1.0,
     "ingest": 600_000,
@@ -43,6 +44,7 @@ FULL = {
     "naive": 20_000,
     "per_event": 20.0,
     "concurrency": 25,
+    "lists": 8_000,
 }
 QUICK = {
     "scale": 0.003,
@@ -52,6 +54,7 @@ QUICK = {
     "naive": 500,
     "per_event": 2.0,
     "concurrency": 5,
+    "lists": 1_000,
 }
 
 
@@ -69,6 +72,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--concurrency-batches", type=int, help="batches each of the 16 concurrent writers posts"
     )
+    parser.add_argument("--list-households", type=int, help="households on the benchmarked list")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--only", default=",".join(BENCHES), help=f"some of: {','.join(BENCHES)}")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
@@ -87,6 +91,7 @@ def sizes(args: argparse.Namespace) -> dict[str, float]:
         "naive": args.naive_events,
         "per_event": args.per_event_seconds,
         "concurrency": args.concurrency_batches,
+        "lists": args.list_households,
     }
     chosen.update({k: v for k, v in given.items() if v is not None})
     return chosen
@@ -145,6 +150,9 @@ def backend_rows(
     if "lag" in only:
         with fresh_store(backend, tmp / "lag", url) as settings:
             show(lag.run(backend, settings, size["lag"]))
+    if "lists" in only:
+        with fresh_store(backend, tmp / "lists", url) as settings:
+            show(lists.run(backend, settings, int(size["lists"]), free_port()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         "naive saves": f"up to {int(size['naive']):,} events (at most 60 s)",
         "bulk saves": f"up to {10 * int(size['naive']):,} events, 100 per save (at most 60 s)",
         "rebuild, one transaction per event": f"{size['per_event']:g} s",
+        "lists": f"{int(size['lists']):,} households imported, as many over HTTP, one committee's "
+        "list and a delta after 100 deliveries",
     }
     given = argv if argv is not None else sys.argv[1:]
     shown = [

@@ -14,11 +14,15 @@ class Role(StrEnum):
     SITE = "site"
     DONATIONS = "donations"
     AUDITOR = "auditor"
+    REGISTRAR = "registrar"  # enrols households on the lists of one province's committees
 
 
-# A scoped role's token belongs to one committee of one campaign, or one site of one
-# operation: a code alone names different committees in different campaigns.
-SCOPE_PARENT = {Role.COMMITTEE: "campaign", Role.SITE: "operation"}
+# A scoped role's token belongs to one committee of one campaign, one site of one
+# operation, or one province of one campaign (a registrar): a code alone names different
+# committees in different campaigns.
+SCOPE_PARENT = {Role.COMMITTEE: "campaign", Role.SITE: "operation", Role.REGISTRAR: "campaign"}
+# What the scope itself is, as `tadamon tokens create` names its flag.
+SCOPE_KIND = {Role.COMMITTEE: "committee", Role.SITE: "site", Role.REGISTRAR: "province"}
 
 
 class ForbiddenError(DomainError):

@@ -8,6 +8,7 @@ from domain.clock import local_day_iso
 from domain.distribution.campaign import Campaign
 from domain.distribution.committee import Committee
 from domain.distribution.household import Household
+from projections import listing
 from projections.dispatch import dispatching
 from projections.tally import Delta, Spread
 
@@ -85,6 +86,7 @@ PROJECTION = dispatching(
         (Household, "KitDelivered"): _delivered,
         (Household, "KitDeliveredAfterReversal"): _delivered,
         (Household, "DeliveryReversed"): _reversed,
+        **listing.TOTALS_HANDLERS,  # issue 14: listed, served, remaining, off-list
     },
 )
 

@@ -40,8 +40,11 @@ def _measure_columns() -> tuple[HxlColumn, ...]:
         field("Organisation", "#org+name", "organisation"),
         field("Activity", "#activity+name", "activity"),
         field("Activity code", "#activity+code", "campaign"),
-        field("Households targeted", "#targeted+hh", "quota"),
+        field("Households targeted", "#targeted+hh", "targeted"),
         field("Households reached", "#reached+hh", "households_served"),
+        field("Listed households served", "#indicator+num+listed_served", "listed_served"),
+        field("Listed households remaining", "#indicator+num+listed_remaining", "listed_remaining"),
+        field("Served off the lists", "#indicator+num+off_list", "served_off_list"),
         field("People reached", "#reached+ind", "people_reached"),
         field("Kits dispatched", "#output+kits+dispatched", "kits_dispatched"),
         field("Kits in stock", "#output+kits+stock", "kits_in_stock"),
@@ -79,7 +82,9 @@ def records(
                 "province_fr": place["name_fr"],
                 "province_ar": place["name_ar"],
             }
-        out.append({**common, **names, **place})
+        # Where lists exist, the households targeted are those listed; else the quota.
+        targeted = place["listed"] if totals.get("listed") else place["quota"]
+        out.append({**common, **names, **place, "targeted": targeted})
     return sorted(out, key=lambda r: (r["region"], r.get("province", "")))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.geography import PROVINCES, REGIONS
+from projections.listing import MEASURES
 from projections.tally import Table
 
 PLACE_MEASURES = (
@@ -14,6 +15,7 @@ PLACE_MEASURES = (
     "people_reached",
     "deliveries_reversed",
     "committees",
+    *MEASURES,
 )
 
 
@@ -97,6 +99,7 @@ def campaign_totals(campaign: str, table: Table) -> dict[str, Any]:
         "ends_on": table.text("campaign", "", "ends_on"),
         "closed_at": table.text("campaign", "", "closed_at"),
         "after_closure": _after_closure(table),
+        "admission": table.text("campaign", "", "admission") or "open",
         "target_households": table.value("campaign", "", "target_households"),
         "budget_centimes": table.value("campaign", "", "budget_centimes"),
         **head,

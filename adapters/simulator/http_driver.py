@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from adapters.simulator.steps import RECORDED, UNCHANGED, Step
+from adapters.simulator.vouchers import VoucherBook
 
 Answer = tuple[dict[str, int], int]
 
@@ -20,6 +21,8 @@ ROUTES: dict[str, tuple[str, str, bool]] = {
     "register_committee": ("POST", "/v1/campaigns/{0}/committees", False),
     "dispatch_kits": ("POST", "/v1/campaigns/{0}/committees/{1}/stock", False),
     "deliveries": ("POST", "/v1/campaigns/{0}/deliveries", True),
+    "enrolments": ("POST", "/v1/campaigns/{0}/enrolments", True),
+    "reissue_voucher": ("POST", "/v1/campaigns/{0}/vouchers/{1}/reissue", False),
     "reverse_delivery": ("POST", "/v1/campaigns/{0}/deliveries/{1}/reversal", False),
     "launch_operation": ("POST", "/v1/operations", False),
     "register_site": ("POST", "/v1/operations/{0}/sites", False),
@@ -65,14 +68,16 @@ class HttpDriver:
         self.client = client
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.donations: dict[tuple[str, str], str] = {}  # (donor, receipt) -> donation id
+        self.book = VoucherBook()
 
     def send(self, step: Step) -> Answer:
         method, template, is_batch = ROUTES[step.kind]
-        target = step.target
+        target = self.book.resolve_target(step)
         if step.kind == "correct_valuation":  # the API names a gift by the id it answered
             donor, receipt, line = target
             target = (self.donations[(donor, receipt)], line)
-        content = json.dumps(step.body, default=encode, ensure_ascii=False).encode()
+        body = self.book.resolve_items(step)
+        content = json.dumps(body, default=encode, ensure_ascii=False).encode()
         answer = self.client.request(
             method, template.format(*target), content=content, headers=self.headers
         )
@@ -81,9 +86,17 @@ class HttpDriver:
                 f"{step.kind} {'/'.join(target)}: {answer.status_code} {answer.text[:500]}"
             )
         body = answer.json()
+        self._learn(step, body)
         if step.kind == "record_in_kind":
             self.donations[(step.body["donor"], step.body["receipt"])] = body["detail"]["donation"]
         if is_batch:
             counts = {k: body[k] for k in ("recorded", "duplicate", "rejected")}
             return counts, body["position"]
         return {RECORDED if body["status"] == "recorded" else UNCHANGED: 1}, body["position"]
+
+    def _learn(self, step: Step, body: dict[str, Any]) -> None:
+        """Vouchers the answers name, for the later steps' placeholders."""
+        if step.kind == "enrolments":
+            self.book.remember(step, [item["voucher"] for item in body["items"]])
+        elif step.kind == "reissue_voucher":
+            self.book.reissued(step.target[1], body["voucher"])  # type: ignore[arg-type]

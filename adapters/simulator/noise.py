@@ -16,6 +16,13 @@ class Noise:
     wrong_quota: int = 2  # provinces whose quota is first keyed too low, then corrected
     miscount: float = 0.03  # movements first recorded with a wrong count, then adjusted
     case_resend: float = 0.03  # an assistance case opened twice
+    # Issue 14: the lists. A batch may try a household on no list, or one listed at
+    # another committee (both refused); households named by voucher; vouchers reissued
+    # (a card lost) and the revoked code then tried once (refused).
+    unlisted: float = 0.05
+    wrong_committee: float = 0.05
+    by_voucher: float = 0.1
+    reissue: float = 0.002
 
 
-QUIET = Noise(0, 0, 0, 0, 0, 0, 0, 0, 0)
+QUIET = Noise(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from adapters.simulator.apportion import largest_remainders
+from adapters.simulator.enrolment import enrolment_steps
 from adapters.simulator.noise import Noise
 from adapters.simulator.ramadan_committees import Committee, committees_of
 from adapters.simulator.ramadan_deliveries import CAMPAIGN, Deliveries
@@ -76,12 +77,14 @@ class RamadanPlan:
             "target_households": self.households,
             "budget_mad": Decimal("85000000.00"),
             "kit_contents": KIT,
+            "admission": "listed",  # 2020: households selected before the first kit left
         }
         yield command("launch_campaign", (), launch)
         yield command("launch_campaign", (), launch, fresh=False)
         yield from self.quota_steps(rng)
         for c in self.committees.values():
             yield command("register_committee", (CAMPAIGN,), self.registration(c))
+        yield from enrolment_steps(self)
         for c in self.committees.values():
             yield from self.stock_steps(c, rng)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from adapters.simulator.enrolment import ListMistakes, as_sent
 from adapters.simulator.ramadan_committees import Committee
 from adapters.simulator.steps import Step, batch, command
 
@@ -38,6 +39,7 @@ class Deliveries:
         self.deferred: deque[tuple[int, list[Step]]] = deque()
         self.sent = 0
         self.mistakes = 0
+        self.lists = ListMistakes(plan)
 
     def steps(self) -> Iterator[Step]:
         for sync in self.plan.syncs():
@@ -50,9 +52,10 @@ class Deliveries:
 
     def send(self, sync: Sync) -> Iterator[Step]:
         c = self.plan.committees[sync.code]
-        items = [c.item(i) for i in range(sync.start, sync.end)]
+        items = [as_sent(self.plan, c.item(i)) for i in range(sync.start, sync.end)]
         resent = self.resent_items(sync.code)
         attempts = self.other_committee_attempt(c, sync)
+        attempts += self.lists.attempts(c, sync.start, sync.end)
         everything = items + resent + attempts
         target = (CAMPAIGN,)
         yield batch(

@@ -12,6 +12,7 @@ from typing import Any
 
 from adapters.bootstrap import Container
 from adapters.simulator.steps import RECORDED, UNCHANGED, Step
+from adapters.simulator.vouchers import VoucherBook
 from domain.actors import Actor, Role
 from domain.distribution.commands import (
     DispatchKits,
@@ -19,6 +20,7 @@ from domain.distribution.commands import (
     RecordDelivery,
     RegisterCommittee,
 )
+from domain.distribution.enrolling import EnrolHousehold
 from domain.donations.cash import donation_id
 from domain.donations.commands import (
     AcknowledgeDispatch,
@@ -68,6 +70,11 @@ class ServiceDriver:
     def __init__(self, container: Container, actor: Actor = SIMULATOR) -> None:
         self.container = container
         self.actor = actor
+        self.book = VoucherBook()
+        self.lists: dict[str, Callable[[Step], Answer]] = {
+            "enrolments": self.enrol,
+            "reissue_voucher": self.reissue,
+        }
         self.handlers: dict[str, Callable[..., Answer]] = {
             **self.distribution(),
             **self.marhaba(),
@@ -75,7 +82,23 @@ class ServiceDriver:
         }
 
     def send(self, step: Step) -> Answer:
-        return self.handlers[step.kind](*step.target, step.body)
+        if step.kind in self.lists:
+            return self.lists[step.kind](step)
+        body = self.book.resolve_items(step)
+        return self.handlers[step.kind](*step.target, body)
+
+    def enrol(self, step: Step) -> Answer:
+        items = [EnrolHousehold(**item) for item in step.items]
+        outcome = self.container.lists.enrol(step.target[0], items, self.actor)
+        self.book.remember(step, [r.item_id for r in outcome.items])
+        return counted(outcome)
+
+    def reissue(self, step: Step) -> Answer:
+        slug, ref = step.target[0], step.target[1]
+        old = self.book.code(ref)  # type: ignore[arg-type]
+        outcome, new = self.container.lists.reissue(slug, old, step.body["reason"], self.actor)
+        self.book.reissued(ref, new)  # type: ignore[arg-type]
+        return answered(outcome)
 
     def distribution(self) -> dict[str, Callable[..., Answer]]:
         service, actor = self.container.distribution, self.actor
@@ -98,7 +121,7 @@ class ServiceDriver:
             ),
             "deliveries": lambda slug, body: counted(
                 service.record_deliveries(
-                    slug, [RecordDelivery(**item) for item in body["items"]], actor
+                    slug, [RecordDelivery(**{"household": "", **i}) for i in body["items"]], actor
                 )
             ),
             "reverse_delivery": lambda slug, delivery, body: answered(

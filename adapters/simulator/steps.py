@@ -25,6 +25,7 @@ class Step:
     body: dict[str, Any]
     expect: dict[str, int]
     units: int = 0  # how far the progress bar moves when this step is done
+    remember: tuple[int, ...] = ()  # items whose answered voucher the driver keeps
 
     @property
     def items(self) -> list[dict[str, Any]]:

@@ -56,6 +56,7 @@ def launch_campaign(
             target_households=body.target_households,
             budget_centimes=centimes(body.budget_mad),
             kit_contents=[item.model_dump(mode="json") for item in body.kit_contents],
+            admission=body.admission,
         ),
         actor,
     )
@@ -84,6 +85,7 @@ def get_campaign(campaign: SlugPath, container: ContainerDep, actor: ActorDep) -
         kit_contents=found.kit_contents,
         quotas=dict(sorted(found.quotas.items())),
         closed=found.closed,
+        admission=found.admission,
     )
 
 
@@ -158,10 +160,12 @@ def record_deliveries(
             RecordDelivery(
                 delivery_id=i.delivery_id,
                 committee=i.committee,
-                household=i.household,
+                household=i.household or "",
                 household_size=i.household_size,
                 delivered_at=i.delivered_at,
                 contact=i.contact.fields() if i.contact else None,
+                voucher=i.voucher,
+                off_list_reason=i.off_list_reason,
             )
             for i in body.items
         ],

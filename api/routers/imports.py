@@ -129,6 +129,25 @@ async def import_deliveries(
 
 
 @router.post(
+    "/v1/campaigns/{campaign}/enrolments/import",
+    response_model=ImportPublic,
+    openapi_extra=CSV_BODY,
+)
+async def import_enrolments(
+    campaign: str,
+    request: Request,
+    container: ContainerDep,
+    actor: ActorDep,
+    visibility: VisibilityDep,
+    dry_run: DryRunQuery = False,
+    all_or_nothing: AllQuery = False,
+) -> ImportPublic:
+    """Import households onto committees' lists from a CSV file; an answer per row."""
+    mode = batch_mode(dry_run, all_or_nothing)
+    return await run_import("enrolments", campaign, request, container, actor, visibility, mode)
+
+
+@router.post(
     "/v1/operations/{operation}/sites/{site}/movements/import",
     response_model=ImportPublic,
     openapi_extra=CSV_BODY,

@@ -78,7 +78,10 @@ def create_token(body: TokenCreate, container: ContainerDep, actor: ActorDep) ->
     """A new token; a committee token names its campaign, a site token its operation (admin)."""
     actor.check_role(Role.ADMIN)
     issued = container.tokens.issue(
-        body.role, body.campaign or body.operation, body.committee or body.site, body.label
+        body.role,
+        body.campaign or body.operation,
+        body.committee or body.site or body.province,
+        body.label,
     )
     [info] = container.tokens.list(issued.actor.token_id)
     return TokenIssuedPublic(token=issued.token, **_public(info).model_dump())

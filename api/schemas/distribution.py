@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from api.schemas.amounts import Quantity
 from api.schemas.common import ClientId, Day, IdentityNumber, Instant, Mad, Reason, Slug, Strict
+from api.schemas.list_totals import ListTotalsPublic
 
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
@@ -32,6 +33,9 @@ class CampaignCreate(Strict):
     target_households: int = Field(gt=0, le=100_000_000)
     budget_mad: Mad = Field(description="budget in MAD, exact to the centime (string or integer)")
     kit_contents: list[KitItem] = Field(default_factory=list, max_length=50)
+    admission: Literal["open", "listed"] = Field(
+        "open", description="listed: only households on a committee's list receive a kit"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> CampaignCreate:
@@ -77,14 +81,26 @@ class ContactCreate(Strict):
 class DeliveryCreate(Strict):
     delivery_id: ClientId = Field(description="made by the client; resending it counts once")
     committee: Slug
-    household: HouseholdNumber = Field(
-        description="national ID or social-card number; hashed at once, never stored"
+    household: HouseholdNumber | None = Field(
+        None, description="national ID or social-card number; hashed at once, never stored"
+    )
+    voucher: Annotated[str, StringConstraints(max_length=20)] | None = Field(
+        None, description="the household's voucher code, instead of its ID number"
     )
     household_size: int = Field(ge=1, le=40)
     delivered_at: Instant
     contact: ContactCreate | None = Field(
         None, description="optional; stored only encrypted, erasable with `tadamon forget`"
     )
+    off_list_reason: Reason | None = Field(
+        None, description="admin only: why a listed campaign serves a household off its lists"
+    )
+
+    @model_validator(mode="after")
+    def _one_household(self) -> DeliveryCreate:
+        if (self.household is None) == (self.voucher is None):
+            raise ValueError("name the household by household or by voucher (one of them)")
+        return self
 
 
 class DeliveryBatchCreate(Strict):
@@ -130,6 +146,7 @@ class CampaignPublic(BaseModel):
     kit_contents: list[dict[str, Any]]
     quotas: dict[str, int]
     closed: bool
+    admission: str = "open"
 
 
 class CampaignSummaryPublic(BaseModel):
@@ -140,7 +157,7 @@ class CampaignSummaryPublic(BaseModel):
     closed_at: str | None = None
 
 
-class PlaceTotalsPublic(BaseModel):
+class PlaceTotalsPublic(ListTotalsPublic):
     code: str
     name_ar: str | None = None
     name_fr: str | None = None
@@ -155,7 +172,7 @@ class PlaceTotalsPublic(BaseModel):
     committees: int = 0
 
 
-class CommitteeTotalsPublic(BaseModel):
+class CommitteeTotalsPublic(ListTotalsPublic):
     code: str
     name: str | None
     province: str | None
@@ -181,7 +198,7 @@ class AfterClosurePublic(BaseModel):
     people_reached: int = Field(description="change to people reached since closure")
 
 
-class CampaignTotalsPublic(BaseModel):
+class CampaignTotalsPublic(ListTotalsPublic):
     campaign: str
     name: str | None
     starts_on: date | None
@@ -197,6 +214,7 @@ class CampaignTotalsPublic(BaseModel):
     people_reached: int
     deliveries_reversed: int
     committees: int
+    admission: str = Field("open", description="open, or listed: only listed households")
     position: int = Field(description="these totals include every event up to this ledger position")
     as_of: datetime | None = Field(
         None, description="set when these totals were replayed as of this instant"

@@ -13,10 +13,15 @@ from domain.actors import Role
 
 class TokenCreate(Strict):
     role: Role
-    campaign: Slug | None = Field(None, description="the committee's campaign (committee role)")
+    campaign: Slug | None = Field(
+        None, description="the committee's (or the registrar's) campaign"
+    )
     committee: Slug | None = None
     operation: Slug | None = Field(None, description="the site's operation (site role)")
     site: Slug | None = None
+    province: Annotated[str, Field(pattern=r"^MA-[A-Z0-9]{2,3}$")] | None = Field(
+        None, description="ISO 3166-2:MA province of a registrar (with its campaign)"
+    )
     label: Annotated[str, Field(max_length=200)] = ""
 
 

@@ -154,11 +154,16 @@
     $("stock").textContent = number(t.kits_in_stock);
     $("committees").textContent = number(t.committees);
     $("reversed").textContent = number(t.deliveries_reversed);
-    const regions = t.regions.map((r) => bar(placeName(r), r.households_served, r.quota, r.code));
+    $("listed").textContent = number(t.listed);
+    $("listed-remaining").textContent = number(t.listed_remaining);
+    $("off-list").textContent = number(t.served_off_list);
+    // Where lists exist, a place's bar runs towards its listed households, not its quota.
+    const goal = (place) => (t.listed ? place.listed : place.quota);
+    const regions = t.regions.map((r) => bar(placeName(r), r.households_served, goal(r), r.code));
     $("regions").replaceChildren(...(regions.length ? regions : [empty()]));
     const provinces = [...t.provinces]
       .sort((a, b) => (a.region + a.code).localeCompare(b.region + b.code))
-      .map((p) => bar(placeName(p), p.households_served, p.quota, p.code));
+      .map((p) => bar(placeName(p), p.households_served, goal(p), p.code));
     $("provinces").replaceChildren(...(provinces.length ? provinces : [empty()]));
   }
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import DomainEvent
+from eventsourcing.domain import Aggregate, DomainEvent
 
 from domain.clock import check_aware
 from domain.distribution.campaign import Campaign
@@ -21,6 +21,7 @@ from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
 from domain.distribution.delivery_facts import NewDelivery
 from domain.distribution.delivery_key import DELIVERY_ID_REUSED, DeliveryKey
+from domain.distribution.gate import ListGate
 from domain.distribution.household import Household
 from domain.errors import DomainError
 from domain.outcomes import ItemResult, ItemStatus
@@ -39,12 +40,14 @@ class BatchDecision:
         recorded_by: str,
         taken: Callable[[str, UUID], bool] = lambda _id, _household: False,
         superseded_by: Callable[[str], str | None] = lambda _id: None,
+        gate: ListGate | None = None,
     ) -> None:
         """``taken(delivery_id, household)``: the store holds that id for another household;
         ``superseded_by(delivery_id)``: the edit that replaced it before it arrived."""
         self.campaign = campaign
         self.taken = taken
         self.superseded_by = superseded_by
+        self.gate = gate  # issue 14: vouchers and listed campaigns
         self.known = known
         self.committee_of = committee_of
         self.now = now
@@ -92,6 +95,8 @@ class BatchDecision:
         if self.taken(item.delivery_id, hid) and (edit := self.superseded_by(item.delivery_id)):
             return _arrived_after_its_edit(index, item.delivery_id, edit)
         self._check_delivery_id_unused(item.delivery_id, hid)
+        if self.gate is not None:
+            self.gate.admit(index, item, key)
         if household is not None and household.served:
             raise DomainError(
                 f"household already served by delivery '{household.delivery_id}'", "household"
@@ -192,18 +197,22 @@ class BatchDecision:
         slug = self.campaign.slug
         claim = DeliveryKey.create_id(slug, item.delivery_id)
         self.claims.append(DeliveryKey.claim(claim, slug, item.delivery_id, hid, self.recorded_at))
+        if self.gate is not None:
+            self.gate.served(item, key, committee)
 
-    def changed_aggregates(self) -> list[Committee | Household | DomainEvent]:
+    def changed_aggregates(self) -> list[Committee | Household | DomainEvent | Aggregate]:
         """Committees first (one event per batch each), then the households' events."""
         batch = batch_id(list(self.delivery_ids))
         for code, count in self.handed_out.items():
             self.committees[code].hand_out(count, batch)
-        changed: list[Committee | Household | DomainEvent] = [
+        changed: list[Committee | Household | DomainEvent | Aggregate] = [
             c for c in self.committees.values() if c.code in self.handed_out
         ]
         changed.extend(self.claims)
         for pending in self.pending.values():
             changed.append(pending.event if isinstance(pending, NewDelivery) else pending)
+        if self.gate is not None:
+            changed.extend(self.gate.changed())
         return changed
 
 

@@ -13,6 +13,8 @@ from domain.errors import ConflictError, DomainError
 from domain.geography import check_province
 from domain.ids import check_code, stream_id
 
+ADMISSIONS = ("open", "listed")  # listed: only households on a committee's list are served
+
 
 class Campaign(Aggregate):
     """Consistency boundary for quotas: kits dispatched to a province never exceed its quota.
@@ -36,15 +38,18 @@ class Campaign(Aggregate):
         budget_centimes: int,
         kit_contents: list[dict[str, Any]],
         launched_by: str,
+        admission: str = "open",
     ) -> Campaign:
         check_code(slug, "slug")
+        if admission not in ADMISSIONS:
+            raise DomainError("must be 'open' or 'listed'", "admission")
         if ends_on < starts_on:
             raise DomainError("must not be before starts_on", "ends_on")
         if target_households <= 0:
             raise DomainError("must be a positive number of households", "target_households")
         if budget_centimes < 0:
             raise DomainError("must not be negative", "budget_mad")
-        return cls(
+        campaign = cls(
             slug=slug,
             name=name,
             starts_on=starts_on,
@@ -54,6 +59,9 @@ class Campaign(Aggregate):
             kit_contents=kit_contents,
             launched_by=launched_by,
         )
+        if admission == "listed":  # a second event: campaigns launched before lists replay as open
+            campaign._list_required(campaign=slug, required_by=launched_by)
+        return campaign
 
     @event("Launched")
     def __init__(
@@ -80,6 +88,15 @@ class Campaign(Aggregate):
         self.dispatched_to_committee: dict[str, int] = {}
         self.dispatch_references: set[str] = set()
         self.closed = False
+        self.listed = False
+
+    @event("ListRequired")
+    def _list_required(self, campaign: str, required_by: str) -> None:
+        self.listed = True
+
+    @property
+    def admission(self) -> str:
+        return "listed" if self.listed else "open"
 
     # -- guards -------------------------------------------------------------
     def check_open(self) -> None:

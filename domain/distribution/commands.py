@@ -16,6 +16,7 @@ class LaunchCampaign:
     target_households: int
     budget_centimes: int
     kit_contents: list[dict[str, Any]] = field(default_factory=list)
+    admission: str = "open"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +48,7 @@ class RecordDelivery:
     household_size: int
     delivered_at: datetime
     contact: dict[str, str] | None = field(default=None, repr=False)
+    # Issue 14: the household named by its voucher instead of its ID number, and an
+    # admin's reason for a delivery outside a listed campaign's lists.
+    voucher: str | None = None
+    off_list_reason: str | None = None

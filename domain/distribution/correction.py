@@ -18,6 +18,7 @@ from domain.distribution.batch import BatchDecision
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
 from domain.distribution.delivery_key import DeliveryKey
+from domain.distribution.gate import ListGate
 from domain.distribution.household import Household
 from domain.distribution.streams import batch_streams
 from domain.outcomes import CorrectionOutcome, ItemStatus
@@ -67,6 +68,8 @@ class DeliveryCorrection:
             self.actor.name,
             found.taken,
             found.superseded_by,
+            # issue 14: a corrected delivery meets the lists like any other
+            ListGate.load(repository, service.streams, campaign, [key], {}, self.actor),
         )
         result = decision.decide(0, item, found.keys[0], hid)
         if result.status is not ItemStatus.RECORDED:

@@ -20,6 +20,7 @@ from domain.distribution.commands import (
 from domain.distribution.committee import Committee
 from domain.distribution.correction import DeliveryCorrection
 from domain.distribution.delivery_key import DeliveryKey
+from domain.distribution.gate import ListGate, resolve_vouchers, unserved
 from domain.distribution.household import Household
 from domain.distribution.setup import CampaignSetup
 from domain.distribution.streams import batch_streams
@@ -62,9 +63,10 @@ class DistributionService(CampaignSetup):
         keys = [self.hasher.digest(item.household) for item in items]
         old_keys = (self.hasher.legacy_digest(item.household) for item in items)
         legacy = {i: old for i, old in enumerate(old_keys) if old}
+        refused = resolve_vouchers(self.ledger.repository, self.streams, slug, items, keys)
         contacts = self._sealed_contacts(slug, items, keys)
         return self.ledger.retrying(
-            lambda: self._record_batch(slug, items, keys, legacy, actor, mode, contacts)
+            lambda: self._record_batch(slug, items, keys, legacy, actor, mode, contacts, refused)
         )
 
     def _sealed_contacts(
@@ -92,6 +94,7 @@ class DistributionService(CampaignSetup):
         actor: Actor,
         mode: BatchMode,
         contacts: dict[int, dict[str, str]],
+        refused: dict[int, DomainError] | None = None,
     ) -> BatchOutcome:
         campaign = self.campaign(slug, to_change=False)
         found = batch_streams(
@@ -108,6 +111,9 @@ class DistributionService(CampaignSetup):
             actor.name,
             found.taken,
             found.superseded_by,
+            ListGate.load(
+                self.ledger.repository, self.streams, campaign, keys, refused or {}, actor
+            ),
         )
         results = [
             decision.decide(i, item, found.keys[i], found.ids[i], contacts.get(i))
@@ -141,7 +147,8 @@ class DistributionService(CampaignSetup):
                 campaign.note_reversal_after_closure(household, delivery_id, reason, actor.name)
             committee = self.committee(slug, household.committee)
             committee.take_back(delivery_id)
-            return Outcome(True, self._save(household, committee, *closed))
+            entry = self._unserved(slug, household, delivery_id)  # issue 14: its list entry
+            return Outcome(True, self._save(household, committee, *closed, *entry))
 
         return self.ledger.retrying(reverse)
 
@@ -151,6 +158,11 @@ class DistributionService(CampaignSetup):
             return ()
         check_may_correct_closed(f"campaign '{slug}'", actor)
         return (self.campaign(slug),)
+
+    def _unserved(self, slug: str, household: Household, delivery_id: str) -> list[Any]:
+        first = next(iter(self.ledger.events.get(household.id, lte=1)))
+        key = first.household_key  # type: ignore[attr-defined]
+        return unserved(self.ledger.repository, self.streams, slug, key, delivery_id)
 
     def correct_delivery(
         self, slug: str, replaced: str, item: RecordDelivery, reason: str, actor: Actor

@@ -67,6 +67,7 @@ class CampaignSetup:
             budget_centimes=command.budget_centimes,
             kit_contents=command.kit_contents,
             launched_by=actor.name,
+            admission=command.admission,
         )
         try:
             # Launched with delivery-id streams from its first delivery (delivery_key.py).
@@ -78,7 +79,14 @@ class CampaignSetup:
                 existing.starts_on,
                 existing.ends_on,
                 existing.target_households,
-            ) != (command.name, command.starts_on, command.ends_on, command.target_households):
+                existing.admission,
+            ) != (
+                command.name,
+                command.starts_on,
+                command.ends_on,
+                command.target_households,
+                command.admission,
+            ):
                 raise ConflictError(
                     f"campaign '{command.slug}' already exists with other details", "slug"
                 ) from None

@@ -37,11 +37,12 @@ def walkthrough_server(tmp_path: Path) -> Iterator[tuple[LiveServer, Settings]]:
     container.close()
 
 
-def test_walkthrough_runs_as_written(
-    walkthrough_server: tuple[LiveServer, Settings], tmp_path: Path
-) -> None:
+def run_section(
+    name: str, walkthrough_server: tuple[LiveServer, Settings], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run a README section's shell block against the server, as a reader would."""
     server, settings = walkthrough_server
-    script = section("walkthrough").split("```sh", 1)[1].rsplit("```", 1)[0]
+    script = section(name).split("```sh", 1)[1].rsplit("```", 1)[0]
     (tmp_path / ".venv").symlink_to(Path(sys.executable).parents[1])
     env = {
         **os.environ,
@@ -59,6 +60,13 @@ def test_walkthrough_runs_as_written(
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_walkthrough_runs_as_written(
+    walkthrough_server: tuple[LiveServer, Settings], tmp_path: Path
+) -> None:
+    done = run_section("walkthrough", walkthrough_server, tmp_path)
     totals = json.loads(done.stdout.strip().splitlines()[-1])
     assert (totals["households_served"], totals["people_reached"]) == (1, 5)
     assert totals["kits_in_stock"] == 499

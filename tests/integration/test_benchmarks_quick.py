@@ -27,6 +27,8 @@ TINY = [
     "0.2",
     "--concurrency-batches",
     "1",
+    "--list-households",
+    "200",
 ]
 
 
@@ -57,6 +59,7 @@ def test_quick_benchmarks_run_and_write_results(backend: str, tmp_path: Path) ->
         "verification",
         "live lag",
         "memory",
+        "lists",
     }
     assert len(BENCHES) == len(benches)
     replay = next(line for line in rows if "published figures" in line)

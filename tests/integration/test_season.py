@@ -19,6 +19,7 @@ from adapters.simulator import readback
 from adapters.simulator.figures import scaled
 from adapters.simulator.season import plan, run
 from adapters.simulator.service_driver import ServiceDriver
+from adapters.simulator.steps import Tally
 from api.cli import app
 from tests import report_2020 as report
 
@@ -48,6 +49,20 @@ def assert_published(totals: readback.Totals) -> None:
     (airlift,) = gifts["shipments"]
     assert Decimal(airlift["tonnes"]) == report.BEIRUT_TONNES
     assert airlift["kinds"] == len(report.BEIRUT_FOODS) == 13
+
+
+def assert_listed(tally: Tally, totals: readback.Totals) -> None:
+    """Issue 14: every household listed first, then served against its committee's list."""
+    assert tally.answered["enrolments"]["recorded"] == 6_000
+    assert tally.answered["enrolments"]["duplicate"] > 0
+    assert tally.answered["reissue_voucher"]["recorded"] > 0
+    campaign = totals.campaign
+    assert (campaign["admission"], campaign["listed"], campaign["listed_served"]) == (
+        "listed",
+        6_000,
+        6_000,
+    )
+    assert (campaign["listed_remaining"], campaign["served_off_list"]) == (0, 0)
 
 
 def stored_rows(container: Container) -> dict[tuple[str, ...], object]:
@@ -81,6 +96,7 @@ def test_the_season_reproduces_the_published_figures(container: Container) -> No
     assert tally.answered["adjust_movement"]["unchanged"] > 0
     assert tally.answered["open_case"]["unchanged"] > 0
     assert tally.answered["refer_case"]["unchanged"] > 0
+    assert_listed(tally, readback.from_views(container))
     assert_published(readback.from_views(container))
     assert_published(readback.from_replay(container))
     assert replayed_rows(container) == stored_rows(container)
