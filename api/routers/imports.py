@@ -134,7 +134,7 @@ async def import_deliveries(
     openapi_extra=CSV_BODY,
 )
 async def import_enrolments(
-    campaign: str,
+    campaign: SlugPath,
     request: Request,
     container: ContainerDep,
     actor: ActorDep,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from api.answers import batch_answer, command_answer
 from api.deps import ActorDep, ContainerDep, VisibilityDep
-from api.schemas.common import CommandPublic
+from api.schemas.common import INT64_MAX, CommandPublic
 from api.schemas.lists import (
     ERRORS,
     CommitteeListPublic,
@@ -19,6 +19,7 @@ from api.schemas.lists import (
     ReasonCreate,
     ReissuePublic,
 )
+from api.schemas.paths import SlugPath, VoucherPath
 from domain.distribution.enrolling import EnrolHousehold
 
 router = APIRouter(prefix="/v1/campaigns", tags=["lists"])
@@ -27,7 +28,7 @@ GZIP_FROM_BYTES = 1024  # smaller answers are not worth compressing
 
 @router.post("/{campaign}/enrolments", response_model=EnrolmentBatchPublic, responses=ERRORS)
 def enrol(
-    campaign: str,
+    campaign: SlugPath,
     body: EnrolmentBatchCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -48,8 +49,8 @@ def enrol(
     responses={200: {"description": "already on that committee's list"}, **ERRORS},
 )
 def move(
-    campaign: str,
-    voucher: str,
+    campaign: SlugPath,
+    voucher: VoucherPath,
     body: MoveCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -68,8 +69,8 @@ def move(
     responses={200: {"description": "already delisted"}, **ERRORS},
 )
 def delist(
-    campaign: str,
-    voucher: str,
+    campaign: SlugPath,
+    voucher: VoucherPath,
     body: ReasonCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -88,8 +89,8 @@ def delist(
     responses=ERRORS,
 )
 def reissue(
-    campaign: str,
-    voucher: str,
+    campaign: SlugPath,
+    voucher: VoucherPath,
     body: ReasonCreate,
     container: ContainerDep,
     actor: ActorDep,
@@ -109,11 +110,13 @@ def reissue(
     responses={304: {"description": "unchanged since the ETag sent"}, **ERRORS},
 )
 def committee_list(
-    campaign: str,
-    committee: str,
+    campaign: SlugPath,
+    committee: SlugPath,
     container: ContainerDep,
     actor: ActorDep,
-    since: int = Query(0, ge=0, description="a position from an earlier answer: changes only"),
+    since: int = Query(
+        0, ge=0, le=INT64_MAX, description="a position from an earlier answer: changes only"
+    ),
     if_none_match: str | None = Header(None),
     accept_encoding: str = Header(""),
 ) -> Response:

@@ -10,6 +10,7 @@ from adapters.voucher_sheet import sheet_entries
 from api.deps import ActorDep, ContainerDep
 from api.routers.dashboard import PAGE_HEADERS, STATIC_DIR
 from api.schemas.lists import ERRORS
+from api.schemas.paths import SlugPath
 
 router = APIRouter(tags=["lists"])
 
@@ -22,8 +23,8 @@ class SheetEntryPublic(BaseModel):
 
 
 class VoucherSheetPublic(BaseModel):
-    campaign: str
-    committee: str
+    campaign: SlugPath
+    committee: SlugPath
     committee_name: str
     entries: list[SheetEntryPublic]
 
@@ -40,7 +41,7 @@ def sheet_page() -> FileResponse:
     responses=ERRORS,
 )
 def voucher_sheet(
-    campaign: str, committee: str, container: ContainerDep, actor: ActorDep
+    campaign: SlugPath, committee: SlugPath, container: ContainerDep, actor: ActorDep
 ) -> VoucherSheetPublic:
     """Each listed household's voucher, for the committee, an admin or the province's registrar."""
     found = container.lists.check_sheet_reader(campaign, committee, actor)

@@ -22,3 +22,10 @@ DonationPath = Annotated[
         description="the donation's id, as its recording answered",
     ),
 ]
+VoucherPath = Annotated[
+    str,
+    Path(
+        pattern=r"^[0-9A-Za-z*~$= -]{10,20}$",
+        description="a voucher code as printed or read out (any case, hyphens allowed)",
+    ),
+]

@@ -33,7 +33,8 @@ def test_the_sheet_prints_every_voucher_with_its_qr(
         rows = [(f"AB{n:06d}", "anfa", 1 + n % 6) for n in range(7)]
         items = enrol(http, admin, rows).json()["items"]
     sizes = {format_code(i["voucher"]): 1 + n % 6 for n, i in enumerate(items)}
-    token = live_server.token(Role.COMMITTEE, "anfa", C.rsplit("/", 1)[1])["Authorization"].split(" ", 1)[1]
+    bearer = live_server.token(Role.COMMITTEE, "anfa", C.rsplit("/", 1)[1])["Authorization"]
+    token = bearer.split(" ", 1)[1]
     page = browser.new_context(viewport={"width": 794, "height": 1123}).new_page()
     problems = watch(page, live_server.url)
     page.goto(f"{live_server.url}/vouchers?lang=ar#campaign={C.rsplit('/', 1)[1]}"

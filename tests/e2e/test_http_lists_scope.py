@@ -18,17 +18,29 @@ ROLES: dict[str, tuple[Role, str | None, str | None]] = {
     "donations": (Role.DONATIONS, None, None),
     "site": (Role.SITE, "casa-port", "marhaba-2020"),
 }
-# enrol at anfa, read anfa's list, print anfa's sheet, reissue, move to sidi, delist
-EXPECTED = {
-    "admin": [200, 200, 200, 201, 201, 201],
-    "registrar of the province": [200, 403, 200, 201, 201, 201],
-    "registrar of another province": [403, 403, 403, 403, 403, 403],
-    "the committee": [403, 200, 200, 403, 403, 403],
-    "another committee": [403, 403, 403, 403, 403, 403],
-    "auditor": [403, 403, 403, 403, 403, 403],
-    "donations": [403, 403, 403, 403, 403, 403],
-    "site": [403, 403, 403, 403, 403, 403],
+# The write routes this matrix covers (test_http_scope's guard counts them as tried).
+LIST_WRITES = {
+    "POST /v1/campaigns/{campaign}/enrolments",
+    "POST /v1/campaigns/{campaign}/enrolments/import",
+    "POST /v1/campaigns/{campaign}/vouchers/{voucher}/reissue",
+    "POST /v1/campaigns/{campaign}/vouchers/{voucher}/move",
+    "POST /v1/campaigns/{campaign}/vouchers/{voucher}/delisting",
 }
+# enrol at anfa, read anfa's list, print anfa's sheet, reissue, move to sidi, delist, import
+EXPECTED = {
+    "admin": [200, 200, 200, 201, 201, 201, 200],
+    "registrar of the province": [200, 403, 200, 201, 201, 201, 200],
+    "registrar of another province": [403, 403, 403, 403, 403, 403, 403],
+    "the committee": [403, 200, 200, 403, 403, 403, 403],
+    "another committee": [403, 403, 403, 403, 403, 403, 403],
+    "auditor": [403, 403, 403, 403, 403, 403, 403],
+    "donations": [403, 403, 403, 403, 403, 403, 403],
+    "site": [403, 403, 403, 403, 403, 403, 403],
+}
+
+
+def _sheet(n: int) -> bytes:
+    return f"N° CIN;comité;taille du ménage;commune\nSI{n:06d};anfa;2;\n".encode()
 
 
 def attempts(http: httpx.Client, token: dict[str, str], n: int, vouchers: list[str]) -> list[int]:
@@ -40,6 +52,7 @@ def attempts(http: httpx.Client, token: dict[str, str], n: int, vouchers: list[s
         http.post(f"{C}/vouchers/{vouchers[0]}/reissue", json=reason, headers=token),
         http.post(f"{C}/vouchers/{vouchers[1]}/move", json={"committee": "sidi"}, headers=token),
         http.post(f"{C}/vouchers/{vouchers[2]}/delisting", json=reason, headers=token),
+        http.post(f"{C}/enrolments/import", files={"file": ("l.csv", _sheet(n))}, headers=token),
     ]
     return [a.status_code for a in answers]
 

@@ -66,7 +66,7 @@ REFUSED_ISSUES = [
     ({"role": "site", "operation": "marhaba-2020", "site": "port-genoa"}, 404,
      "operation 'marhaba-2020' does not exist"),
     ({"role": "auditor", "campaign": "ramadan-1441"}, 422,
-     "a token of role 'auditor' takes no campaign, operation, committee or site"),
+     "a token of role 'auditor' takes no campaign, operation, committee, site or province"),
 ]  # fmt: skip
 
 
