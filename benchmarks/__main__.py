@@ -85,14 +85,15 @@ def backend_rows(
         if only & {"season", "rebuild", "verify", "memory"}:
             _, rows = season.generate(backend, settings, size["scale"])
             show(rows)
-        ledger = Ledger(env=ledger_env(settings))
-        try:
-            if "rebuild" in only:
-                show(rebuild.run(backend, ledger, settings, tmp, size["per_event"]))
-            if "verify" in only:
-                show(verify.run(backend, ledger, tmp))
-        finally:
-            ledger.close()
+        if only & {"rebuild", "verify"}:
+            ledger = Ledger(env=ledger_env(settings))
+            try:
+                if "rebuild" in only:
+                    show(rebuild.run(backend, ledger, settings, tmp, size["per_event"]))
+                if "verify" in only:
+                    show(verify.run(backend, ledger, tmp))
+            finally:
+                ledger.close()
         if "memory" in only:
             show(memory.run(backend, settings, tmp))
     if "ingest" in only:
