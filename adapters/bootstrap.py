@@ -13,6 +13,7 @@ from adapters.audit.merkle import MerkleLog
 from adapters.audit.sealer import Sealer
 from adapters.audit.service import Audit
 from adapters.audit.signing import TreeHeads, development_key, load_private_key
+from adapters.checkpoints import SqlCheckpoints
 from adapters.database import make_engine, metadata
 from adapters.kobo.forms import KoboFormStore
 from adapters.kobo.webhook import KoboWebhook
@@ -118,8 +119,14 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     _prepare(engine, settings)
     ledger = Ledger(env=ledger_env(settings))
     views = SqlViewStore(engine)
+    checkpoints = SqlCheckpoints(engine)
     runner = Runner(
-        LedgerEventSource(ledger), views, projections_for(settings), settings.projection_batch_size
+        LedgerEventSource(ledger),
+        views,
+        projections_for(settings),
+        settings.projection_batch_size,
+        checkpoints,
+        settings.checkpoint_every_events,
     )
     remote = [p.name for p in fed_elsewhere(settings)]
     live = LiveProjections(
@@ -141,6 +148,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     donation_service = DonationService(ledger, streams=streams)
     targets = field_targets(service, marhaba_service, donation_service)
     audit = _audit(settings, engine, ledger, views, runner)
+    audit.checkpoints = checkpoints
     ledger.subscribe(audit.sealer.on_saved)
     return Container(
         settings,

@@ -53,6 +53,42 @@ view_positions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# Every view's rows as they stood at a position, written by the runner (see
+# adapters/checkpoints.py): an as-of folds the tail from the nearest one instead of
+# the whole history. ``stamp`` is the latest event stamp at or before the position.
+view_checkpoints = Table(
+    "view_checkpoints",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("stamp", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+checkpoint_counts = Table(
+    "checkpoint_counts",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("scope", String(80), primary_key=True),
+    Column("dimension", String(40), primary_key=True),
+    Column("member", String(120), primary_key=True),
+    Column("measure", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+checkpoint_labels = Table(
+    "checkpoint_labels",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("scope", String(80), primary_key=True),
+    Column("dimension", String(40), primary_key=True),
+    Column("member", String(120), primary_key=True),
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 relay_positions = Table(
     "relay_positions",
     metadata,

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         ge=0,
         description="how far past ?as_of= the log is read for events committed late",
     )
+    checkpoint_every_events: int = Field(
+        20_000,
+        ge=0,
+        description="the runner copies every view this often (events) so ?as_of= folds only "
+        "the tail from the nearest copy; 0: never",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     run_projections: bool = Field(True, description="run the projection runner in the API")

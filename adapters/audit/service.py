@@ -11,6 +11,7 @@ from adapters.audit.merkle import MerkleLog
 from adapters.audit.replay import Replay, ReplayReport
 from adapters.audit.sealer import Sealer
 from adapters.audit.signing import TreeHeads
+from adapters.checkpoints import SqlCheckpoints
 from adapters.settings import Settings
 from adapters.views import SqlViewStore
 from domain.errors import NotFoundError
@@ -30,6 +31,7 @@ class Audit:
     merkle: MerkleLog
     heads: TreeHeads
     sealer: Sealer
+    checkpoints: SqlCheckpoints | None = None
 
     def replay(
         self, batch_size: int = 5000, on_progress: Callable[[RebuildProgress], None] | None = None
@@ -41,7 +43,10 @@ class Audit:
 
     def as_of(self, view: str, scope: str, instant: datetime) -> AsOf:
         margin = timedelta(seconds=self.settings.as_of_margin_seconds)
-        return view_as_of(self.source, self.projection(view), scope, instant, margin)
+        projection = self.projection(view)
+        return view_as_of(
+            self.source, projection, scope, instant, margin, checkpoints=self.checkpoints
+        )
 
     def projection(self, view: str) -> Projection:
         for projection in self.projections:
