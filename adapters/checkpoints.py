@@ -13,7 +13,7 @@ too, and the fold of the tail gives the same answer (``projections.as_of``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -178,3 +178,42 @@ def _utc(moment: datetime) -> datetime:
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; every stamp written is UTC.
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+Mismatch = tuple[str, int, tuple[str, ...], Any, Any]
+"""A checkpoint field that differs from the replay: view, position, key, kept, replayed."""
+
+
+def rebuild_through_checkpoints(
+    rebuild_to: Callable[[dict[str, int]], int],
+    fresh: Engine,
+    checkpoints: SqlCheckpoints,
+    targets: dict[str, int],
+) -> tuple[int, list[Mismatch]]:
+    """Rebuild in stages that stop at every checkpoint and compare it with the rebuilt rows.
+
+    ``rebuild_to(stops)`` folds each view of the fresh store (``fresh``) up to its stop.
+    """
+    held = {
+        view: {p for p in checkpoints.positions(view) if p <= target}
+        for view, target in targets.items()
+    }
+    goal = max(targets.values(), default=0)
+    read, mismatches = 0, []
+    for stop in sorted(set().union(*held.values(), {goal})):
+        read += rebuild_to({view: min(target, stop) for view, target in targets.items()})
+        for view, positions in held.items():
+            if stop in positions:
+                kept, rebuilt = checkpoints.rows(view, stop), view_rows(fresh, view)
+                mismatches.extend(_mismatches(view, stop, kept, rebuilt))
+    return read, mismatches
+
+
+def _mismatches(
+    view: str, position: int, kept: dict[str, dict[Any, Any]], rebuilt: dict[str, dict[Any, Any]]
+) -> Iterator[Mismatch]:
+    for kind in ("counts", "labels"):
+        a, b = kept[kind], rebuilt[kind]
+        for key in sorted(a.keys() | b.keys()):
+            if a.get(key) != b.get(key):
+                yield view, position, key, a.get(key), b.get(key)

@@ -35,7 +35,7 @@ class Positioned(NamedTuple):
 
 
 class Checkpoint(NamedTuple):
-    """Views' rows kept as they stood at ``position``; ``stamp``: the latest event stamp up to it."""
+    """Views' rows kept as they stood at ``position``; ``stamp``: the latest event stamp to it."""
 
     position: int
     stamp: datetime

@@ -38,7 +38,9 @@ class Audit:
     ) -> ReplayReport:
         """Catch the in-process views up, then rebuild every view and compare."""
         self.runner.catch_up()
-        replay = Replay(self.settings, self.source, self.views, self.projections, batch_size)
+        replay = Replay(
+            self.settings, self.source, self.views, self.projections, batch_size, self.checkpoints
+        )
         return replay.run(on_progress)
 
     def as_of(self, view: str, scope: str, instant: datetime) -> AsOf:

@@ -110,9 +110,7 @@ def test_racing_writers_never_show_a_position_before_the_smaller_ones(
 ) -> None:
     ledger = ledger_on(ledger_env(store_settings))
     writers, rounds, size = 3, 15, 40
-    batches = [
-        [stored(ledger, f"w{w}r{r}-", size) for r in range(rounds)] for w in range(writers)
-    ]
+    batches = [[stored(ledger, f"w{w}r{r}-", size) for r in range(rounds)] for w in range(writers)]
     done = threading.Event()
     gaps: list[tuple[int, int]] = []
     seen: list[int] = []

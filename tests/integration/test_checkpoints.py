@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
+from adapters.audit.replay import Difference
 from adapters.bootstrap import Container, bootstrap
 from adapters.checkpoints import SqlCheckpoints, view_rows
 from adapters.settings import Settings
@@ -90,3 +92,31 @@ def test_a_checkpoint_holds_the_view_as_it_stood_at_its_position(
     latest = checkpoints.latest([distribution.VIEW])
     assert latest is not None and (latest.position, latest.stamp) == (position, stamp)
     assert stamp.tzinfo is not None and stamp.astimezone(UTC) == stamp
+
+
+def test_replay_checks_every_checkpoint_against_the_rebuild(checkpointed: Container) -> None:
+    launch(checkpointed)
+    for round_ in range(3):
+        deliver(checkpointed, 100 * round_, 100, batch=50)
+        checkpointed.runner.catch_up()
+    checkpoints = checkpointed.audit.checkpoints
+    assert isinstance(checkpoints, SqlCheckpoints)
+    clean = checkpointed.audit.replay(batch_size=70)
+    assert clean.ok and clean.differences == []
+    tampered = checkpoints.positions(distribution.VIEW)[1]
+    kept = checkpoints.rows(distribution.VIEW, tampered)["counts"]
+    key = (CAMPAIGN, "campaign", "", "households_served")
+    with checkpointed.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE checkpoint_counts SET value = value + 2 WHERE view = :view "
+                "AND position = :position AND dimension = 'campaign' "
+                "AND measure = 'households_served'"
+            ),
+            {"view": distribution.VIEW, "position": tampered},
+        )
+    report = checkpointed.audit.replay(batch_size=70)
+    where = f"{distribution.VIEW} (checkpoint at {tampered})"
+    assert report.differences == [
+        Difference(where, *key, kept[key] + 2, kept[key]),
+    ]
