@@ -17,12 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.store import ledger_env
-from benchmarks import http_ingest, ingest, lag, machine, memory, rebuild, season, verify
+from benchmarks import as_of, http_ingest, ingest, lag, machine, memory, rebuild, season, verify
 from benchmarks.report import HEADER, Row, plain_line, write
 from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
 from domain.ledger import Ledger
 
-BENCHES = ("season", "ingest", "http", "rebuild", "verify", "lag", "memory")
+BENCHES = ("season", "ingest", "http", "rebuild", "verify", "asof", "lag", "memory")
 FULL = {
     "scale": 1.0,
     "ingest": 600_000,
@@ -82,7 +82,7 @@ def backend_rows(
     show: Callable[[list[Row]], None],
 ) -> None:
     with fresh_store(backend, tmp / "season", url) as settings:
-        if only & {"season", "rebuild", "verify", "memory"}:
+        if only & {"season", "rebuild", "verify", "asof", "memory"}:
             _, rows = season.generate(backend, settings, size["scale"])
             show(rows)
         if only & {"rebuild", "verify"}:
@@ -94,6 +94,8 @@ def backend_rows(
                     show(verify.run(backend, ledger, tmp))
             finally:
                 ledger.close()
+        if "asof" in only:
+            show(as_of.run(backend, settings))
         if "memory" in only:
             show(memory.run(backend, settings, tmp))
     if "ingest" in only:

@@ -52,6 +52,7 @@ def test_quick_benchmarks_run_and_write_results(backend: str, tmp_path: Path) ->
         "http ingest",
         "rebuild",
         "verification",
+        "as-of",
         "live lag",
         "memory",
     }

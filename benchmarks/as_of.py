@@ -1,0 +1,77 @@
+"""As-of latency on the season store: from the nearest checkpoint, beside the fold from the start.
+
+The season was generated through the services, so the runner wrote its checkpoints
+as it went (every ``Settings.checkpoint_every_events``). Totals of the campaign are
+asked as of instants spread over the season (``Audit.as_of``, what ``?as_of=``
+calls), timed from a checkpoint; the baseline folds the same view from the first
+event at the last instant only (the worst case, and what every as-of cost before).
+The per-event slope is the tail's cost: seconds per event folded after the checkpoint.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from datetime import datetime, timedelta
+
+from adapters.bootstrap import bootstrap
+from adapters.settings import Settings
+from adapters.simulator.readback import CAMPAIGN
+from benchmarks.report import Row, at_most
+from projections import distribution
+from projections.as_of import view_as_of
+
+INSTANTS = 12
+TARGET_SECONDS = 1.0
+
+
+def run(backend: str, settings: Settings) -> list[Row]:
+    container = bootstrap(settings)
+    try:
+        audit = container.audit
+        source = audit.source
+        first = source.read(0, 1)[0].recorded_at
+        tail = source.read(max(0, source.head() - 2000), 2000)
+        last = max(item.recorded_at for item in tail)
+        timed = []
+        for instant in _spread(first, last):
+            started = time.perf_counter()
+            answer = audit.as_of(distribution.VIEW, CAMPAIGN, instant)
+            # ``events``: how many were folded after the checkpoint it started from.
+            timed.append((time.perf_counter() - started, answer.events))
+        margin = timedelta(seconds=settings.as_of_margin_seconds)
+        started = time.perf_counter()
+        full = view_as_of(source, audit.projection(distribution.VIEW), CAMPAIGN, last, margin)
+        full_spent = time.perf_counter() - started
+        kept = audit.checkpoints
+        checkpoints = len(kept.positions(distribution.VIEW)) if kept else 0
+    finally:
+        container.close()
+    return _rows(backend, timed, full.events, full_spent, checkpoints)
+
+
+def _spread(first: datetime, last: datetime) -> list[datetime]:
+    chance = random.Random(16)
+    return [*sorted(first + (last - first) * chance.random() for _ in range(INSTANTS - 1)), last]
+
+
+def _rows(
+    backend: str,
+    timed: list[tuple[float, int]],
+    full_events: int,
+    full_spent: float,
+    checkpoints: int,
+) -> list[Row]:
+    seconds = [t for t, _ in timed]
+    tails = [n for _, n in timed]
+    slope = sum(seconds) / max(1, sum(tails))
+    name, p50 = "from the nearest checkpoint", statistics.median(seconds)
+    return [
+        Row("as-of", backend, "checkpoints of the distribution view", checkpoints, ""),
+        Row("as-of", backend, f"from the start ({full_events:,} events)", full_spent * 1e3, "ms"),
+        Row("as-of", backend, f"{name}, p50 of {len(timed)} instants", p50 * 1e3, "ms"),
+        at_most("as-of", backend, f"{name}, worst", max(seconds), "s", TARGET_SECONDS),
+        Row("as-of", backend, "events folded after the checkpoint, worst", max(tails), "events"),
+        Row("as-of", backend, "cost per event folded (slope)", slope * 1e6, "µs"),
+    ]
