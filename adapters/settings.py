@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     kafka_group: str = Field("tadamon-projections", description="consumer group of the workers")
     kafka_session_timeout_ms: int = Field(10_000, ge=1000)
     relay_batch_size: int = Field(1000, ge=1, le=20_000)
+    kafka_compression: Literal["none", "gzip"] = Field(
+        "gzip",
+        description="compression of the relay's record batches (gzip: fewer bytes on the "
+        "network, more CPU in the relay)",
+    )
     metrics_port: int = Field(
         0, ge=0, le=65535, description="relay/worker Prometheus port (0: none)"
     )
