@@ -124,7 +124,7 @@ class SqlCheckpoints:
         with self.engine.connect() as conn:
             return [int(p) for p in conn.execute(query).scalars()]
 
-    def rows(self, view: str, position: int) -> dict[str, dict[tuple[str, ...], Any]]:
+    def rows(self, view: str, position: int) -> dict[str, dict[Any, Any]]:
         """Every row of one checkpoint, keyed as ``SqlViewStore.view_rows`` keys a live view."""
         counts, labels = checkpoint_counts.c, checkpoint_labels.c
         with self.engine.connect() as conn:
@@ -147,7 +147,7 @@ class SqlCheckpoints:
         return {"counts": found_counts, "labels": found_labels}
 
 
-def view_rows(engine: Engine, view: str) -> dict[str, dict[tuple[str, ...], Any]]:
+def view_rows(engine: Engine, view: str) -> dict[str, dict[Any, Any]]:
     """Every row of one live view, keyed as ``SqlCheckpoints.rows`` keys a checkpoint."""
     with engine.connect() as conn:
         counts = {
@@ -199,7 +199,7 @@ def rebuild_through_checkpoints(
         for view, target in targets.items()
     }
     goal = max(targets.values(), default=0)
-    read, mismatches = 0, []
+    read, mismatches = 0, list[Mismatch]()
     for stop in sorted(set().union(*held.values(), {goal})):
         read += rebuild_to({view: min(target, stop) for view, target in targets.items()})
         for view, positions in held.items():

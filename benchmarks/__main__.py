@@ -17,7 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.store import ledger_env
-from benchmarks import as_of, http_ingest, ingest, lag, machine, memory, rebuild, season, verify
+from benchmarks import (
+    as_of,
+    http_ingest,
+    ingest,
+    lag,
+    machine,
+    memory,
+    rebuild,
+    scale,
+    season,
+    verify,
+)
 from benchmarks.report import HEADER, Row, plain_line, write
 from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
 from domain.ledger import Ledger
@@ -45,6 +56,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lag-seconds", type=float, help="how long the paced writer writes")
     parser.add_argument("--naive-events", type=int, help="events saved one save() at a time")
     parser.add_argument("--per-event-seconds", type=float, help="time for the batch_size=1 rebuild")
+    parser.add_argument(
+        "--scales", help="the scale run instead: season sizes, e.g. 0.1,1,5,10 (see scale.py)"
+    )
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--only", default=",".join(BENCHES), help=f"some of: {','.join(BENCHES)}")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
@@ -121,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         backends.remove("postgres")
         notes.append(f"PostgreSQL left out: {problem}")
     described = machine.describe(args.postgres_url if "postgres" in backends else None)
+    if args.scales:
+        return scale_run(args, backends, described, notes)
     rows: list[Row] = []
 
     def show(new: list[Row]) -> None:
@@ -154,6 +170,25 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(["python -m benchmarks", shlex.join(shown)]).strip()
     write(args.output, command, described, workload, rows, notes)
     print(f"\nwritten to {args.output}")
+    return 0
+
+
+def scale_run(
+    args: argparse.Namespace, backends: list[str], described: dict[str, str], notes: list[str]
+) -> int:
+    points = []
+    started = time.perf_counter()
+    for factor in (float(s) for s in args.scales.split(",")):
+        for backend in backends:
+            with tempfile.TemporaryDirectory(prefix=f"scale-{backend}-") as tmp:
+                point = scale.measure(backend, factor, args.postgres_url, Path(tmp))
+            points.append(point)
+            print(backend, f"x{factor:g}", f"{point.events:,} events", point.figures, flush=True)
+            minutes = (time.perf_counter() - started) / 60
+            done = f"load average after it: {machine.load()}; {minutes:.1f} min so far"
+            # Written after each point: a long sweep stopped part-way keeps what it measured.
+            scale.write(args.output, points, described, [*notes, done])
+    print(f"\nwritten to {args.output} and {scale.CHART.name} beside it")
     return 0
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from adapters.bootstrap import bootstrap
 from adapters.settings import Settings
-from adapters.simulator.readback import CAMPAIGN
+from adapters.simulator.ramadan import CAMPAIGN
 from benchmarks.report import Row, at_most
 from projections import distribution
 from projections.as_of import view_as_of
