@@ -145,3 +145,20 @@ def test_racing_writers_never_show_a_position_before_the_smaller_ones(
     finally:
         done.set()
         ledger.close()
+
+
+def test_a_section_after_a_position_reads_as_the_librarys_recorder_reads_it(
+    store_settings: Settings,
+) -> None:
+    ledger = ledger_on(ledger_env(store_settings))
+    try:
+        ledger.recorder.insert_events(stored(ledger, "s", 40))
+        library = library_recorder(ledger)
+        for start, limit in [(0, 10), (1, 10), (35, 100), (40, 5), (41, 5)]:
+            ours = ledger.recorder.select_notifications(start, limit, inclusive_of_start=False)
+            theirs = library.select_notifications(start, limit, inclusive_of_start=False)
+            assert ours == theirs
+            assert [type(n) for n in ours] == [type(n) for n in theirs]
+            assert [type(n.state) for n in ours] == [bytes] * len(theirs)
+    finally:
+        ledger.close()
