@@ -65,29 +65,24 @@ view_checkpoints = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-checkpoint_counts = Table(
-    "checkpoint_counts",
-    metadata,
-    Column("view", String(40), primary_key=True),
-    Column("position", BigInteger, primary_key=True),
-    Column("scope", String(80), primary_key=True),
-    Column("dimension", String(40), primary_key=True),
-    Column("member", String(120), primary_key=True),
-    Column("measure", String(40), primary_key=True),
-    Column("value", BigInteger, nullable=False),
-)
 
-checkpoint_labels = Table(
-    "checkpoint_labels",
-    metadata,
-    Column("view", String(40), primary_key=True),
-    Column("position", BigInteger, primary_key=True),
-    Column("scope", String(80), primary_key=True),
-    Column("dimension", String(40), primary_key=True),
-    Column("member", String(120), primary_key=True),
-    Column("name", String(40), primary_key=True),
-    Column("value", Text, nullable=False),
-)
+def _checkpoint_rows(name: str, key: str, value: BigInteger | Text) -> Table:
+    """A view's rows (counts or labels) at a position: the view's key plus ``position``."""
+    return Table(
+        name,
+        metadata,
+        Column("view", String(40), primary_key=True),
+        Column("position", BigInteger, primary_key=True),
+        Column("scope", String(80), primary_key=True),
+        Column("dimension", String(40), primary_key=True),
+        Column("member", String(120), primary_key=True),
+        Column(key, String(40), primary_key=True),
+        Column("value", value, nullable=False),
+    )
+
+
+checkpoint_counts = _checkpoint_rows("checkpoint_counts", "measure", BigInteger())
+checkpoint_labels = _checkpoint_rows("checkpoint_labels", "name", Text())
 
 relay_positions = Table(
     "relay_positions",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -23,30 +22,18 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from adapters.recorders import BatchPostgresRecorder, BatchSQLiteRecorder
 from adapters.settings import Settings
 from adapters.store import ledger_env
-from domain.distribution.household import Household
 from domain.ledger import Ledger
 from tests.conftest import PG_URL
-
-MOMENT = datetime(2020, 4, 28, 10, tzinfo=UTC)
+from tests.integration.test_sqlite_recorder import households
 
 
 def stored(ledger: Ledger, prefix: str, count: int) -> list[StoredEvent]:
-    """Household creations as the ledger's mapper stores them, with a committee's second event."""
-    events: list[StoredEvent] = []
-    for n in range(count):
-        household = Household(
-            campaign="c",
-            household_key=f"{prefix}{n}",
-            delivery_id=f"{prefix}-d{n}",
-            committee="c-001",
-            province="MA-CAS",
-            region="MA-06",
-            household_size=1 + n % 9,
-            delivered_at=MOMENT,
-            recorded_by="tests",
-        )
-        events.extend(ledger.mapper.to_stored_event(e) for e in household.collect_events())
-    return events
+    """Household creations as the ledger's mapper stores them."""
+    return [
+        ledger.mapper.to_stored_event(event)
+        for household in households(prefix, count)
+        for event in household.collect_events()
+    ]
 
 
 def library_recorder(ledger: Ledger) -> ApplicationRecorder:
