@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -79,8 +79,22 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, (start, limit))
             rows = c.fetchall()
-        convert = self.convert_originator_id
+        convert = _uuid if self.datastore.originator_id_type == "uuid" else str
         return [_notification(row[0], convert(row[1]), row[2], row[3], row[4]) for row in rows]
+
+
+def _uuid(text: str, new: Any = object.__new__, put: Any = object.__setattr__) -> UUID:
+    """``UUID(text)`` for our 32-digit ids without its argument checks (a quarter of the time).
+
+    A section read made one ``UUID`` per row, which cost a third of an as-of's fold. The
+    same object: its two slots set as ``UUID.__init__`` sets them.
+    """
+    if len(text) != 32:
+        return UUID(text)
+    made = new(UUID)
+    put(made, "int", int(text, 16))
+    put(made, "is_safe", SafeUUID.unknown)
+    return made  # type: ignore[no-any-return]
 
 
 def _notification(
