@@ -120,13 +120,18 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     ledger = Ledger(env=ledger_env(settings))
     views = SqlViewStore(engine)
     checkpoints = SqlCheckpoints(engine)
+    kept = projections_for(settings)
+    # The totals only: as-of reads them, and the command-side indexes grow with the
+    # households (copying them at every checkpoint would grow with the history squared).
+    totals = [p.name for p in kept if p in TOTALS_PROJECTIONS]
     runner = Runner(
         LedgerEventSource(ledger),
         views,
-        projections_for(settings),
+        kept,
         settings.projection_batch_size,
         checkpoints,
-        settings.checkpoint_every_events,
+        settings.checkpoint_every_events if totals else 0,
+        totals,
     )
     remote = [p.name for p in fed_elsewhere(settings)]
     live = LiveProjections(

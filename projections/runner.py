@@ -32,8 +32,12 @@ class Runner:
         batch_size: int = 2000,
         checkpoints: CheckpointStore | None = None,
         checkpoint_every: int = 0,
+        checkpointed: Sequence[str] | None = None,
     ) -> None:
-        """``checkpoints``: where to copy the views every ``checkpoint_every`` events (0: never)."""
+        """``checkpoints``: where to copy the views every ``checkpoint_every`` events (0: never).
+
+        ``checkpointed``: which views are copied (default: all); the ones as-of reads.
+        """
         self.source = source
         self.store = store
         self.projections = list(projections)
@@ -41,7 +45,7 @@ class Runner:
         self._lock = threading.Lock()
         self._routes: dict[type, tuple[tuple[str, Fold], ...]] = {}
         self.checkpointer = (
-            Checkpointer(checkpoints, source, self.names, checkpoint_every)
+            Checkpointer(checkpoints, source, checkpointed or self.names, checkpoint_every)
             if checkpoints is not None and checkpoint_every > 0
             else None
         )

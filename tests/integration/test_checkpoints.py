@@ -20,7 +20,7 @@ from adapters.audit.replay import Difference
 from adapters.bootstrap import Container, bootstrap
 from adapters.checkpoints import SqlCheckpoints, view_rows
 from adapters.settings import Settings
-from projections import distribution
+from projections import delivery_index, distribution
 from projections.as_of import view_as_of
 from tests.workload import CAMPAIGN, deliver, launch, reverse
 
@@ -120,3 +120,13 @@ def test_replay_checks_every_checkpoint_against_the_rebuild(checkpointed: Contai
     assert report.differences == [
         Difference(where, *key, kept[key] + 2, kept[key]),
     ]
+
+
+def test_only_the_totals_views_are_checkpointed(checkpointed: Container) -> None:
+    launch(checkpointed)
+    deliver(checkpointed, 0, 130, batch=130)
+    checkpointed.runner.catch_up()
+    checkpoints = checkpointed.audit.checkpoints
+    assert isinstance(checkpoints, SqlCheckpoints)
+    assert checkpoints.positions(delivery_index.VIEW) == []
+    assert len(checkpoints.positions(distribution.VIEW)) == 1
