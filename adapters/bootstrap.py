@@ -17,6 +17,7 @@ from adapters.audit.sealer import Sealer
 from adapters.audit.service import Audit
 from adapters.audit.signing import HeadSink, TreeHeads, development_key, load_private_key
 from adapters.audit.watch import AuditWatch
+from adapters.checkpoints import SqlCheckpoints
 from adapters.database import make_engine, metadata
 from adapters.kobo.forms import KoboFormStore
 from adapters.kobo.pull import KoboPull
@@ -131,8 +132,19 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     engine = make_engine(settings)
     ledger = _prepare(engine, settings)
     views = SqlViewStore(engine)
+    checkpoints = SqlCheckpoints(engine)
+    kept = projections_for(settings)
+    # The totals only: as-of reads them, and the command-side indexes grow with the
+    # households (copying them at every checkpoint would grow with the history squared).
+    totals = [p.name for p in kept if p in TOTALS_PROJECTIONS]
     runner = Runner(
-        LedgerEventSource(ledger), views, projections_for(settings), settings.projection_batch_size
+        LedgerEventSource(ledger),
+        views,
+        kept,
+        settings.projection_batch_size,
+        checkpoints,
+        settings.checkpoint_every_events if totals else 0,
+        totals,
     )
     remote = [p.name for p in fed_elsewhere(settings)]
     live = LiveProjections(
@@ -156,6 +168,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     lists = ListService(ledger, hasher, streams, voucher_minter(settings))
     targets["enrolments"] = Target(ENROLMENTS, submit=lists.enrol, check_scope=lists.campaign)
     audit = _audit(settings, engine, ledger, views, runner, metrics)
+    audit.checkpoints = checkpoints
     ledger.subscribe(audit.sealer.on_saved)
     return Container(
         settings,

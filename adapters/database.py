@@ -53,6 +53,37 @@ view_positions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# Every view's rows as they stood at a position, written by the runner (see
+# adapters/checkpoints.py): an as-of folds the tail from the nearest one instead of
+# the whole history. ``stamp`` is the latest event stamp at or before the position.
+view_checkpoints = Table(
+    "view_checkpoints",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("stamp", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _checkpoint_rows(name: str, key: str, value: BigInteger | Text) -> Table:
+    """A view's rows (counts or labels) at a position: the view's key plus ``position``."""
+    return Table(
+        name,
+        metadata,
+        Column("view", String(40), primary_key=True),
+        Column("position", BigInteger, primary_key=True),
+        Column("scope", String(80), primary_key=True),
+        Column("dimension", String(40), primary_key=True),
+        Column("member", String(120), primary_key=True),
+        Column(key, String(40), primary_key=True),
+        Column("value", value, nullable=False),
+    )
+
+
+checkpoint_counts = _checkpoint_rows("checkpoint_counts", "measure", BigInteger())
+checkpoint_labels = _checkpoint_rows("checkpoint_labels", "name", Text())
+
 relay_positions = Table(
     "relay_positions",
     metadata,

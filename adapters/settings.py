@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         ge=0,
         description="how far past ?as_of= the log is read for events committed late",
     )
+    checkpoint_every_events: int = Field(
+        20_000,
+        ge=0,
+        description="the runner copies every view this often (events) so ?as_of= folds only "
+        "the tail from the nearest copy; 0: never",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     run_projections: bool = Field(True, description="run the projection runner in the API")
@@ -105,6 +111,11 @@ class Settings(BaseSettings):
     kafka_group: str = Field("tadamon-projections", description="consumer group of the workers")
     kafka_session_timeout_ms: int = Field(10_000, ge=1000)
     relay_batch_size: int = Field(1000, ge=1, le=20_000)
+    kafka_compression: Literal["none", "gzip"] = Field(
+        "gzip",
+        description="compression of the relay's record batches (gzip: fewer bytes on the "
+        "network, more CPU in the relay)",
+    )
     metrics_port: int = Field(
         0, ge=0, le=65535, description="relay/worker Prometheus port (0: none)"
     )

@@ -33,6 +33,7 @@ def ledger_env(settings: Settings) -> dict[str, str]:
     return {
         "TRANSCODER_TOPIC": TRANSCODER,
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "APPLICATION_RECORDER_TOPIC": "adapters.recorders:BatchPostgresRecorder",
         "POSTGRES_DBNAME": url.path.lstrip("/"),
         "POSTGRES_HOST": url.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(url.port or 5432),

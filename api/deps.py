@@ -100,6 +100,7 @@ class ViewRows:
     table: Table
     position: int
     as_of: datetime | None
+    checkpoint: int | None = None
 
 
 class ViewReader:
@@ -116,7 +117,7 @@ class ViewReader:
         container = self.container
         if self.as_of is not None:
             replayed = container.audit.as_of(view, scope, self.as_of)
-            return ViewRows(replayed.table, replayed.position, self.as_of)
+            return ViewRows(replayed.table, replayed.position, self.as_of, replayed.checkpoint)
         container.live.wait_for(self.min_position, container.settings.visibility_wait_seconds)
         position = container.views.positions([view])[view]
         return ViewRows(container.views.table(view, scope), position, None)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from adapters.store import ledger_env
 from benchmarks import (
+    as_of,
     concurrency,
     http_ingest,
     ingest,
@@ -26,6 +27,7 @@ from benchmarks import (
     machine,
     memory,
     rebuild,
+    scale,
     season,
     verify,
     watch,
@@ -35,7 +37,9 @@ from benchmarks.report import HEADER, Row, plain_line, write
 from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
 from domain.ledger import Ledger
 
-BENCHES = ("season", "ingest", "http", "concurrency", "rebuild", "verify", "lag", "memory", "lists")
+BENCHES = (
+    "season", "ingest", "http", "concurrency", "rebuild", "verify", "asof", "lag", "memory", "lists"
+)
 FULL = {
     "scale": 1.0,
     "ingest": 600_000,
@@ -73,6 +77,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         "--concurrency-batches", type=int, help="batches each of the 16 concurrent writers posts"
     )
     parser.add_argument("--list-households", type=int, help="households on the benchmarked list")
+    parser.add_argument(
+        "--scales", help="the scale run instead: season sizes, e.g. 0.1,1,5,10 (see scale.py)"
+    )
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--only", default=",".join(BENCHES), help=f"some of: {','.join(BENCHES)}")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
@@ -111,7 +118,7 @@ def backend_rows(
     tmp: Path,
     show: Callable[[list[Row]], None],
 ) -> None:
-    if only & {"season", "rebuild", "verify", "memory"}:  # the store they all read
+    if only & {"season", "rebuild", "verify", "asof", "memory"}:  # the store they all read
         with fresh_store(backend, tmp / "season", url) as settings:
             _, rows = season.generate(backend, settings, size["scale"])
             show(rows)
@@ -124,6 +131,8 @@ def backend_rows(
                     show(watch.run(backend, settings))
             finally:
                 ledger.close()
+            if "asof" in only:
+                show(as_of.run(backend, settings))
             if "memory" in only:
                 show(memory.run(backend, settings, tmp))
     if "ingest" in only:
@@ -164,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         backends.remove("postgres")
         notes.append(f"PostgreSQL left out: {problem}")
     described = machine.describe(args.postgres_url if "postgres" in backends else None)
+    if args.scales:
+        return scale_run(args, backends, described, notes)
     rows: list[Row] = []
 
     def show(new: list[Row]) -> None:
@@ -202,6 +213,25 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(["python -m benchmarks", shlex.join(shown)]).strip()
     write(args.output, command, described, workload, rows, notes)
     print(f"\nwritten to {args.output}")
+    return 0
+
+
+def scale_run(
+    args: argparse.Namespace, backends: list[str], described: dict[str, str], notes: list[str]
+) -> int:
+    points = []
+    started = time.perf_counter()
+    for factor in (float(s) for s in args.scales.split(",")):
+        for backend in backends:
+            with tempfile.TemporaryDirectory(prefix=f"scale-{backend}-") as tmp:
+                point = scale.measure(backend, factor, args.postgres_url, Path(tmp))
+            points.append(point)
+            print(backend, f"x{factor:g}", f"{point.events:,} events", point.figures, flush=True)
+            minutes = (time.perf_counter() - started) / 60
+            done = f"load average after it: {machine.load()}; {minutes:.1f} min so far"
+            # Written after each point: a long sweep stopped part-way keeps what it measured.
+            scale.write(args.output, points, described, [*notes, done])
+    print(f"\nwritten to {args.output} and {scale.CHART.name} beside it")
     return 0
 
 

@@ -34,6 +34,31 @@ class Positioned(NamedTuple):
     recorded_at: datetime
 
 
+class Checkpoint(NamedTuple):
+    """Views' rows kept as they stood at ``position``; ``stamp``: the latest event stamp to it."""
+
+    position: int
+    stamp: datetime
+
+
+class CheckpointStore(Protocol):
+    def latest(self, names: Sequence[str]) -> Checkpoint | None:
+        """The newest checkpoint holding every named view (None: there is none)."""
+        ...
+
+    def write(self, names: Sequence[str], position: int, stamp: datetime) -> bool:
+        """Copy the named views' rows, all at ``position``; False if one has moved on."""
+        ...
+
+    def nearest(self, view: str, instant: datetime) -> Checkpoint | None:
+        """The newest checkpoint of ``view`` stamped at or before ``instant``."""
+        ...
+
+    def table(self, view: str, position: int, scope: str) -> Table:
+        """One scope of a view as the checkpoint at ``position`` holds it."""
+        ...
+
+
 class EventSource(Protocol):
     def read(self, after: int, limit: int) -> Sequence[Positioned]:
         """Up to ``limit`` events with positions greater than ``after``, in order."""

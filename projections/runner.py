@@ -11,7 +11,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from projections.ports import EventSource, Fold, Positioned, Projection, ViewStore
+from projections.checkpointing import Checkpointer
+from projections.ports import CheckpointStore, EventSource, Fold, Positioned, Projection, ViewStore
 from projections.tally import Delta
 
 
@@ -29,13 +30,25 @@ class Runner:
         store: ViewStore,
         projections: Sequence[Projection],
         batch_size: int = 2000,
+        checkpoints: CheckpointStore | None = None,
+        checkpoint_every: int = 0,
+        checkpointed: Sequence[str] | None = None,
     ) -> None:
+        """``checkpoints``: where to copy the views every ``checkpoint_every`` events (0: never).
+
+        ``checkpointed``: which views are copied (default: all); the ones as-of reads.
+        """
         self.source = source
         self.store = store
         self.projections = list(projections)
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._routes: dict[type, tuple[tuple[str, Fold], ...]] = {}
+        self.checkpointer = (
+            Checkpointer(checkpoints, source, checkpointed or self.names, checkpoint_every)
+            if checkpoints is not None and checkpoint_every > 0
+            else None
+        )
 
     @property
     def names(self) -> list[str]:
@@ -58,6 +71,10 @@ class Runner:
         }
         if not self.store.commit(moved):
             return Progress(0, start, raced=True)
+        if self.checkpointer is not None:
+            # Its own transaction, after the views' commit: a checkpoint is a copy of them.
+            aligned = all(after <= last for after in positions.values())
+            self.checkpointer.after_commit(start, events, aligned)
         return Progress(len(events), last)
 
     def _fold(self, events: Sequence[Positioned], positions: dict[str, int]) -> dict[str, Delta]:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Column, Engine, Table, select
 
 from adapters.audit.fresh import FreshStore, fresh_view_store
+from adapters.checkpoints import SqlCheckpoints, rebuild_through_checkpoints
 from adapters.database import view_counts, view_labels
 from adapters.settings import Settings
 from adapters.views import SqlViewStore
@@ -73,8 +74,11 @@ class Replay:
         live: SqlViewStore,
         projections: Sequence[Projection],
         batch_size: int = 5000,
+        checkpoints: SqlCheckpoints | None = None,
     ) -> None:
+        """``checkpoints``: the live store's, compared with the rebuild at their positions."""
         self.settings = settings
+        self.checkpoints = checkpoints
         self.source = source
         self.live = live
         self.projections = list(projections)
@@ -85,11 +89,33 @@ class Replay:
             report = ReplayReport(fresh.where)
             started = time.perf_counter()
             targets = self.live.positions([p.name for p in self.projections])
-            report.events = self._rebuild(fresh, targets, on_progress)
+            report.events = self._first_rebuild(fresh, targets, report, on_progress)
             report.seconds = time.perf_counter() - started
             for projection in self.projections:
                 report.positions[projection.name] = self._compare(fresh, projection, report)
         return report
+
+    def _first_rebuild(
+        self,
+        fresh: FreshStore,
+        targets: dict[str, int],
+        report: ReplayReport,
+        on_progress: Callable[[RebuildProgress], None] | None,
+    ) -> int:
+        """The rebuild, stopping at each checkpoint of the live store to compare it."""
+        if self.checkpoints is None:
+            return self._rebuild(fresh, targets, on_progress)
+        read, mismatches = rebuild_through_checkpoints(
+            lambda stops: self._rebuild(fresh, stops, on_progress),
+            fresh.engine,
+            self.checkpoints,
+            targets,
+        )
+        for view, position, key, kept, replayed in mismatches:
+            scope, dimension, member, measure = key
+            where = f"{view} (checkpoint at {position})"
+            report.add(Difference(where, scope, dimension, member, measure, kept, replayed))
+        return read
 
     def _rebuild(
         self,

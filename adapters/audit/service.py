@@ -14,6 +14,7 @@ from adapters.audit.replay import Replay, ReplayReport
 from adapters.audit.sealer import Sealer
 from adapters.audit.signing import TreeHeads
 from adapters.audit.watch import AuditWatch
+from adapters.checkpoints import SqlCheckpoints
 from adapters.settings import Settings
 from adapters.views import SqlViewStore
 from domain.errors import NotFoundError
@@ -34,6 +35,7 @@ class Audit:
     heads: TreeHeads
     sealer: Sealer
     watch: AuditWatch
+    checkpoints: SqlCheckpoints | None = None
 
     def check_intact(self) -> None:
         """Raise TamperedError (503) once the watch found the stored history altered."""
@@ -44,7 +46,9 @@ class Audit:
     ) -> ReplayReport:
         """Catch the in-process views up, then rebuild every view and compare."""
         self.runner.catch_up()
-        replay = Replay(self.settings, self.source, self.views, self.projections, batch_size)
+        replay = Replay(
+            self.settings, self.source, self.views, self.projections, batch_size, self.checkpoints
+        )
         return replay.run(on_progress)
 
     def receipt(self, position: int) -> dict[str, Any]:
@@ -53,7 +57,10 @@ class Audit:
     def as_of(self, view: str, scope: str, instant: datetime) -> AsOf:
         self.check_intact()  # never fold altered events into a past total
         margin = timedelta(seconds=self.settings.as_of_margin_seconds)
-        return view_as_of(self.source, self.projection(view), scope, instant, margin)
+        projection = self.projection(view)
+        return view_as_of(
+            self.source, projection, scope, instant, margin, checkpoints=self.checkpoints
+        )
 
     def projection(self, view: str) -> Projection:
         for projection in self.projections:

@@ -29,6 +29,7 @@ from domain.ledger import Ledger
 log = logging.getLogger("tadamon.relay")
 FLUSH_SECONDS = 30.0
 BOOTSTRAP_MS = 5000  # fail fast when the broker is down; the caller backs off and retries
+_STAMP = b'"timestamp":{"_type_":"datetime_iso","_data_":"'
 
 
 def make_producer(settings: Settings) -> KafkaProducer:
@@ -40,6 +41,7 @@ def make_producer(settings: Settings) -> KafkaProducer:
         allow_auto_create_topics=False,  # ensure_topic creates it, with its partition count
         linger_ms=100,  # flush() sends at once: lingering only fills batches within a section
         batch_size=256 * 1024,
+        compression_type=None if settings.kafka_compression == "none" else "gzip",
         max_block_ms=10_000,
         bootstrap_timeout_ms=BOOTSTRAP_MS,
         request_timeout_ms=15_000,
@@ -135,13 +137,12 @@ class Relay:
         return len(notifications)
 
     def _send(self, producer: Any, notifications: Any, start: int) -> None:
-        to_event = self.ledger.mapper.to_domain_event
         futures = []
         partitions = sorted(producer.partitions_for(self.topic))
         # The last section ended with a watermark at ``start`` on every partition.
         previous = dict.fromkeys(partitions, start)
         for notification in notifications:
-            time = to_event(notification).timestamp  # type: ignore[attr-defined]
+            time = self._stamp(notification)
             partition = partition_of(str(notification.originator_id).encode(), partitions)
             key, value, headers = event_record(notification, time, previous[partition])
             previous[partition] = notification.id
@@ -166,6 +167,21 @@ class Relay:
         producer.flush(timeout=FLUSH_SECONDS)
         for future in futures:
             future.get(timeout=0)  # raises the broker's error if any send failed
+
+    def _stamp(self, notification: Any) -> datetime:
+        """The event's timestamp, read from its stored state without decoding the event.
+
+        Decoding a whole event only for its time cost a fifth of the relay's loop. The
+        library stores it as one tagged ISO string; anything else (the tag absent or
+        seen twice) goes through the mapper.
+        """
+        state = notification.state
+        if state.count(_STAMP) == 1:
+            start = state.index(_STAMP) + len(_STAMP)
+            with contextlib.suppress(ValueError):
+                return datetime.fromisoformat(state[start : state.index(b'"', start)].decode())
+        event = self.ledger.mapper.to_domain_event(notification)
+        return event.timestamp  # type: ignore[attr-defined, no-any-return]
 
     def _discard_producer(self) -> None:
         if self._producer is not None:

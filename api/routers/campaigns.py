@@ -254,4 +254,6 @@ def totals(
     rows = reader.read(VIEW, campaign)
     report = campaign_totals(campaign, rows.table)
     report["budget_mad"] = mad(report.pop("budget_centimes"))
-    return CampaignTotalsPublic(position=rows.position, as_of=rows.as_of, **report)
+    return CampaignTotalsPublic(
+        position=rows.position, as_of=rows.as_of, as_of_checkpoint=rows.checkpoint, **report
+    )

@@ -148,7 +148,9 @@ def totals(
         container.donations.appeal(appeal)
     rows = reader.read(VIEW, ALL)
     report = donation_totals(rows.table, appeal, _optional_centimes(declared_mad))
-    return DonationTotalsPublic(position=rows.position, as_of=rows.as_of, **report)
+    return DonationTotalsPublic(
+        position=rows.position, as_of=rows.as_of, as_of_checkpoint=rows.checkpoint, **report
+    )
 
 
 @router.get("/v1/donations/{donation}", response_model=DonationPublic)

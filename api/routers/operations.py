@@ -145,4 +145,6 @@ def totals(
     container.marhaba.operation(operation)
     rows = reader.read(VIEW, operation)
     report = operation_totals(operation, rows.table)
-    return OperationTotalsPublic(position=rows.position, as_of=rows.as_of, **report)
+    return OperationTotalsPublic(
+        position=rows.position, as_of=rows.as_of, as_of_checkpoint=rows.checkpoint, **report
+    )

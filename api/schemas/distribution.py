@@ -219,6 +219,11 @@ class CampaignTotalsPublic(ListTotalsPublic):
     as_of: datetime | None = Field(
         None, description="set when these totals were replayed as of this instant"
     )
+    as_of_checkpoint: int | None = Field(
+        None,
+        description="with ?as_of=: the position of the checkpoint the replay started from "
+        "(0: from the first event)",
+    )
     regions: list[PlaceTotalsPublic]
     provinces: list[PlaceTotalsPublic]
     committee_totals: list[CommitteeTotalsPublic]

@@ -122,6 +122,11 @@ class DonationTotalsPublic(GiftTotals, DispatchedTotals):
     as_of: datetime | None = Field(
         None, description="set when these totals were replayed as of this instant"
     )
+    as_of_checkpoint: int | None = Field(
+        None,
+        description="with ?as_of=: the position of the checkpoint the replay started from "
+        "(0: from the first event)",
+    )
     donor_count: int
     corrections: int
     dispatches: int

@@ -240,6 +240,11 @@ class OperationTotalsPublic(TravelTotals, AssistanceTotals):
     as_of: datetime | None = Field(
         None, description="set when these totals were replayed as of this instant"
     )
+    as_of_checkpoint: int | None = Field(
+        None,
+        description="with ?as_of=: the position of the checkpoint the replay started from "
+        "(0: from the first event)",
+    )
     sites: list[SiteTotalsPublic]
     days: list[DayTotalsPublic]
     site_days: list[SiteDayTotalsPublic] = Field(description="each site on each day it counted")

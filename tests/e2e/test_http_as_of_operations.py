@@ -40,7 +40,9 @@ def _replayed_equal_live(
         assert then.status_code == 200, then.text
         body = then.json()
         assert body["as_of"] is not None and live["as_of"] is None
-        assert body | {"as_of": None} == live
+        # Folded from the first event: a history this short holds no checkpoint yet.
+        assert (body["as_of_checkpoint"], live["as_of_checkpoint"]) == (0, None)
+        assert body | {"as_of": None, "as_of_checkpoint": None} == live
         answers.append(body)
     return answers
 

@@ -57,6 +57,7 @@ def test_quick_benchmarks_run_and_write_results(backend: str, tmp_path: Path) ->
         "concurrency",
         "rebuild",
         "verification",
+        "as-of",
         "live lag",
         "memory",
         "lists",

@@ -115,3 +115,18 @@ def test_a_down_broker_keeps_events_waiting_in_the_store(
     finally:
         relay.close()
     assert RelayPositions(kafka_container.engine).get(topic) == head
+
+
+def test_the_relay_reads_each_events_time_as_the_mapper_decodes_it(
+    kafka_container: Container,
+) -> None:
+    launch(kafka_container)
+    deliver(kafka_container, 0, 60)
+    relay = make_relay(kafka_container)
+    ledger = kafka_container.ledger
+    stored = ledger.recorder.select_notifications(start=1, limit=1000)
+    assert len(stored) > 60
+    for notification in stored:
+        decoded = ledger.mapper.to_domain_event(notification).timestamp  # type: ignore[attr-defined]
+        stamp = relay._stamp(notification)
+        assert (stamp, stamp.utcoffset()) == (decoded, decoded.utcoffset())
