@@ -17,6 +17,7 @@ from api.routers import (
     dashboard,
     donations,
     exports,
+    field,
     imports,
     kobo,
     lists,
@@ -61,6 +62,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(kobo.router)
     app.include_router(audit.router)
     app.include_router(dashboard.router)
+    app.include_router(field.router)
     app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(
         RequestContext, metrics=container.metrics, max_body_bytes=container.settings.max_body_bytes

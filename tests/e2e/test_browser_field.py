@@ -1,0 +1,131 @@
+"""The field app in real chromium: offline deliveries, reloads, a sync cut short, two phones.
+
+Screenshots for a person to look at go to test-artifacts/field-*.png.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.settings import Settings
+from tests.conftest import LiveServer, service_missing
+from tests.e2e.field_phone import (
+    PHONE,
+    WAIT_MS,
+    ledger,
+    listed_campaign,
+    no_overflow,
+    open_app,
+    sent,
+    serve,
+    sign_in_link,
+    wait_controlled,
+    waiting,
+)
+from tests.e2e.test_browser_dashboard import ARGS, ARTIFACTS, CHROMIUM
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        service_missing("chromium", f"{CHROMIUM} not found (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        service_missing("playwright", str(error))
+    with sync_playwright() as playwright:
+        yield playwright.chromium
+
+
+def phone(chromium: Any, profile: Path) -> Any:
+    """A phone that keeps its storage across closing: a persistent browser profile."""
+    return chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), args=ARGS, viewport=PHONE
+    )
+
+
+def test_thirty_offline_deliveries_survive_a_reload_and_count_once(
+    chromium: Any, live_server: LiveServer, store_settings: Settings, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    admin, vouchers = listed_campaign(live_server, 31)
+    context = phone(chromium, tmp_path / "phone")
+    page = context.pages[0]
+    open_app(page, sign_in_link(live_server))
+    wait_controlled(page)
+    expect(page.locator("#n-listed")).to_have_text("31")
+    context.set_offline(True)
+    for voucher in vouchers[:30]:
+        serve(page, voucher)
+    waiting(page, 30)
+    serve_again = vouchers[0]
+    page.fill("#in-find", serve_again)
+    page.press("#in-find", "Enter")
+    expect(page.locator("#found-state")).to_have_text("Served (waiting to sync)")
+    assert page.locator("#record").is_disabled()
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-ready", "yes", timeout=WAIT_MS)
+    waiting(page, 30)
+    assert no_overflow(page)
+    context.set_offline(False)
+    waiting(page, 0)
+    shown = sent(page)
+    assert set(shown.values()) == {"recorded"}
+    found = ledger(live_server, admin)
+    assert found["served"] == 30
+    assert found["by"] == dict(zip(vouchers[:30], _ids_by_voucher(page, vouchers[:30]), strict=True))
+    assert set(found["by"].values()) == set(shown)
+    expect(page.locator("#n-served")).to_have_text("30")
+    expect(page.locator("#n-remaining")).to_have_text("1")
+    expect(page.locator("#n-stock")).to_have_text("70")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "field-en-synced.png"), full_page=True)
+    context.close()
+
+
+def _ids_by_voucher(page: Any, vouchers: list[str]) -> list[str]:
+    stored = page.evaluate("FieldStore.all('outbox')")
+    by_voucher = {item["voucher"]: item["id"] for item in stored}
+    return [by_voucher[v] for v in vouchers]
+
+
+def test_a_sync_cut_short_by_closing_the_page_loses_nothing_and_counts_once(
+    chromium: Any, live_server: LiveServer, store_settings: Settings, tmp_path: Path
+) -> None:
+    admin, vouchers = listed_campaign(live_server, 5)
+    profile = tmp_path / "phone"
+    context = phone(chromium, profile)
+    page = context.pages[0]
+    open_app(page, sign_in_link(live_server))
+    context.set_offline(True)
+    for voucher in vouchers:
+        serve(page, voucher)
+    waiting(page, 5)
+    reached: list[int] = []
+
+    def swallow_the_answer(route: Any) -> None:
+        reached.append(route.fetch().status)  # the server records; the phone never hears
+
+    context.route("**/deliveries", swallow_the_answer)
+    context.set_offline(False)
+    while not reached:
+        page.wait_for_timeout(20)
+    context.close()
+    assert reached == [200]
+    assert ledger(live_server, admin)["served"] == 5
+    context = phone(chromium, profile)
+    page = context.pages[0]
+    open_app(page, sign_in_link(live_server).split("#")[0])
+    waiting(page, 0)
+    assert set(sent(page).values()) == {"duplicate"}
+    assert page.locator("#outbox .answer").first.inner_text() == "Already recorded (counted once)"
+    found = ledger(live_server, admin)
+    assert found["served"] == 5 and set(found["by"].values()) == set(sent(page))
+    context.close()
