@@ -6,8 +6,10 @@ Screenshots for a person to look at go to test-artifacts/field-*.png.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,6 +31,7 @@ from tests.e2e.field_phone import (
 from tests.e2e.test_browser_dashboard import ARGS, ARTIFACTS, CHROMIUM
 
 pytestmark = pytest.mark.browser
+CASABLANCA = "Africa/Casablanca"
 
 
 @pytest.fixture(scope="module")
@@ -128,4 +131,59 @@ def test_a_sync_cut_short_by_closing_the_page_loses_nothing_and_counts_once(
     assert page.locator("#outbox .answer").first.inner_text() == "Already recorded (counted once)"
     found = ledger(live_server, admin)
     assert found["served"] == 5 and set(found["by"].values()) == set(sent(page))
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Any) -> Iterator[Any]:
+    launched = chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield launched
+    launched.close()
+
+
+def test_two_phones_serve_one_household_offline_the_ledger_counts_one(
+    browser: Any, live_server: LiveServer, store_settings: Settings
+) -> None:
+    from playwright.sync_api import expect
+
+    admin, vouchers = listed_campaign(live_server, 2)
+    phones = [browser.new_context(viewport=PHONE, timezone_id=CASABLANCA) for _ in range(2)]
+    first, second = (p.new_page() for p in phones)
+    open_app(first, sign_in_link(live_server, "en"))
+    open_app(second, sign_in_link(live_server, "fr"))
+    for context, page in zip(phones, (first, second), strict=True):
+        context.set_offline(True)
+        serve(page, vouchers[0])
+        waiting(page, 1)
+    phones[0].set_offline(False)
+    waiting(first, 0)
+    phones[1].set_offline(False)
+    waiting(second, 0)
+    (winner,) = first.evaluate("FieldStore.all('outbox')")
+    day = datetime.fromisoformat(winner["delivered_at"]).astimezone(ZoneInfo(CASABLANCA))
+    expect(second.locator("#review li .answer")).to_have_text(
+        f"Refusée : Ménage déjà servi par la remise {winner['id']} le {day:%d/%m} du comité anfa."
+        " Ne donnez pas un second panier."
+    )
+    assert second.locator("#outbox li").count() == 0
+    found = ledger(live_server, admin)
+    assert found["served"] == 1 and found["by"] == {vouchers[0]: winner["id"]}
+    for context in phones:
+        context.close()
+
+
+def test_the_arabic_page_is_right_to_left_and_fits_a_phone(
+    browser: Any, live_server: LiveServer, store_settings: Settings
+) -> None:
+    from playwright.sync_api import expect
+
+    listed_campaign(live_server, 3)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    open_app(page, sign_in_link(live_server, "ar"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#record")).to_have_text("تسليم القفة")
+    expect(page.locator("#n-listed")).to_have_text("3")  # ar-MA writes Western digits
+    assert no_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "field-ar.png"), full_page=True)
     context.close()

@@ -68,7 +68,7 @@
 
   function answerWords(item) {
     const head = t(`f_state_${item.state}`);
-    return item.state === "rejected" ? `${head}: ${refusal(item)}` : head;
+    return item.state === "rejected" ? t("f_refused_as", { state: head, words: refusal(item) }) : head;
   }
 
   function itemLine(item, reversed) {
