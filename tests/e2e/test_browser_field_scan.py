@@ -1,0 +1,62 @@
+"""Scanning a voucher's QR with the camera: chromium's fake camera plays a video of the code.
+
+The frames hold the QR the vouchers feature prints (segno, same settings as the sheet), so the
+path is the real one: getUserMedia, a canvas, the vendored jsQR, the list lookup, one tap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import segno
+
+from adapters.settings import Settings
+from domain.distribution.vouchers import format_code
+from tests.conftest import LiveServer, service_missing
+from tests.e2e.field_phone import PHONE, ledger, listed_campaign, open_app, sign_in_link, waiting
+from tests.e2e.test_browser_dashboard import ARGS, CHROMIUM
+
+pytestmark = pytest.mark.browser
+WIDTH, HEIGHT, SCALE = 640, 480, 12
+
+
+def qr_video(code: str, path: Path) -> Path:
+    """A few grey frames (Y4M, 4:2:0) with the voucher's QR code in the middle."""
+    rows = list(segno.make(code, error="m", micro=False).matrix_iter(scale=SCALE, border=4))
+    top, left = (HEIGHT - len(rows)) // 2, (WIDTH - len(rows[0])) // 2
+    luma = bytearray(b"\xff" * (WIDTH * HEIGHT))
+    for y, row in enumerate(rows):
+        line = bytes(0 if dark else 255 for dark in row)
+        start = (top + y) * WIDTH + left
+        luma[start : start + len(line)] = line
+    chroma = b"\x80" * (WIDTH * HEIGHT // 2)
+    frame = b"FRAME\n" + bytes(luma) + chroma
+    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1\n".encode() + frame * 5)
+    return path
+
+
+def test_scanning_a_voucher_finds_the_household_and_one_tap_serves_it(
+    live_server: LiveServer, store_settings: Settings, tmp_path: Path
+) -> None:
+    if not CHROMIUM.exists():
+        service_missing("chromium", f"{CHROMIUM} not found (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    admin, vouchers = listed_campaign(live_server, 2)
+    video = qr_video(vouchers[1], tmp_path / "voucher.y4m")
+    camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+              f"--use-file-for-fake-video-capture={video}"]  # fmt: skip
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS + camera)
+        page: Any = browser.new_context(viewport=PHONE, permissions=["camera"]).new_page()
+        open_app(page, sign_in_link(live_server, "en"))
+        page.click("#scan")
+        expect(page.locator("#found-code")).to_have_text(format_code(vouchers[1]))
+        assert page.locator("#camera").is_hidden()
+        page.click("#record")
+        waiting(page, 0)
+        stored = page.evaluate("FieldStore.all('outbox')")
+        browser.close()
+    assert ledger(live_server, admin)["by"] == {vouchers[1]: stored[0]["id"]}
