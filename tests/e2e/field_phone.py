@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -20,10 +21,10 @@ WAIT_MS = 15_000
 def listed_campaign(live_server: LiveServer, households: int) -> tuple[dict[str, str], list[str]]:
     """A listed campaign open today, committee anfa with kits, and its households' vouchers."""
     admin = live_server.token(Role.ADMIN)
-    today = date.today()
+    today = datetime.now(ZoneInfo("Africa/Casablanca")).date()  # campaign days are Casablanca's
     campaign = {"slug": SLUG, "name": "Field", "target_households": 1000, "budget_mad": "0",
-                "starts_on": str(today - timedelta(days=2)), "ends_on": str(today + timedelta(days=30)),
-                "admission": "listed"}  # fmt: skip
+                "starts_on": str(today - timedelta(days=2)),
+                "ends_on": str(today + timedelta(days=30)), "admission": "listed"}  # fmt: skip
     with httpx.Client(base_url=live_server.url, headers=admin) as http:
         assert http.post("/v1/campaigns", json=campaign).status_code == 201
         assert http.put(f"{C}/quotas/MA-CAS", json={"households": 1000}).status_code == 200

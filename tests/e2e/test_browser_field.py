@@ -83,7 +83,8 @@ def test_thirty_offline_deliveries_survive_a_reload_and_count_once(
     assert set(shown.values()) == {"recorded"}
     found = ledger(live_server, admin)
     assert found["served"] == 30
-    assert found["by"] == dict(zip(vouchers[:30], _ids_by_voucher(page, vouchers[:30]), strict=True))
+    served = vouchers[:30]
+    assert found["by"] == dict(zip(served, _ids_by_voucher(page, served), strict=True))
     assert set(found["by"].values()) == set(shown)
     expect(page.locator("#n-served")).to_have_text("30")
     expect(page.locator("#n-remaining")).to_have_text("1")
@@ -114,7 +115,8 @@ def test_a_sync_cut_short_by_closing_the_page_loses_nothing_and_counts_once(
     reached: list[int] = []
 
     def swallow_the_answer(route: Any) -> None:
-        reached.append(route.fetch().status)  # the server records; the phone never hears
+        reached.append(route.fetch().status)  # the server records; the phone never hears:
+        route.abort("connectionreset")  # the line drops, and the page is closed at once
 
     context.route("**/deliveries", swallow_the_answer)
     context.set_offline(False)
@@ -172,18 +174,27 @@ def test_two_phones_serve_one_household_offline_the_ledger_counts_one(
         context.close()
 
 
-def test_the_arabic_page_is_right_to_left_and_fits_a_phone(
+@pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # the page, not the store
+def test_each_language_fits_a_phone_and_arabic_is_right_to_left(
     browser: Any, live_server: LiveServer, store_settings: Settings
 ) -> None:
     from playwright.sync_api import expect
 
-    listed_campaign(live_server, 3)
-    context = browser.new_context(viewport=PHONE)
+    _admin, vouchers = listed_campaign(live_server, 3)
+    context = browser.new_context(viewport=PHONE, timezone_id=CASABLANCA)
     page = context.new_page()
     open_app(page, sign_in_link(live_server, "ar"))
-    expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    expect(page.locator("#record")).to_have_text("تسليم القفة")
-    expect(page.locator("#n-listed")).to_have_text("3")  # ar-MA writes Western digits
-    assert no_overflow(page)
-    page.screenshot(path=str(ARTIFACTS / "field-ar.png"), full_page=True)
+    context.set_offline(True)
+    serve(page, vouchers[0])
+    page.fill("#in-find", vouchers[1])
+    page.press("#in-find", "Enter")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for lang, direction, tap in (("ar", "rtl", "تسليم القفة"), ("fr", "ltr", "Remettre le panier"),
+                                 ("en", "ltr", "Hand over the kit")):  # fmt: skip
+        page.select_option("#lang", lang)
+        expect(page.locator("html")).to_have_attribute("dir", direction)
+        expect(page.locator("#record")).to_have_text(tap)
+        expect(page.locator("#n-listed")).to_have_text("3")  # ar-MA writes Western digits
+        assert no_overflow(page)
+        page.screenshot(path=str(ARTIFACTS / f"field-{lang}.png"), full_page=True)
     context.close()

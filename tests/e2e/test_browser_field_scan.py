@@ -19,7 +19,7 @@ from tests.e2e.field_phone import PHONE, ledger, listed_campaign, open_app, sign
 from tests.e2e.test_browser_dashboard import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
-WIDTH, HEIGHT, SCALE = 640, 480, 12
+WIDTH, HEIGHT, SCALE = 320, 240, 6
 
 
 def qr_video(code: str, path: Path) -> Path:
@@ -37,6 +37,7 @@ def qr_video(code: str, path: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # the camera, not the store
 def test_scanning_a_voucher_finds_the_household_and_one_tap_serves_it(
     live_server: LiveServer, store_settings: Settings, tmp_path: Path
 ) -> None:

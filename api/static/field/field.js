@@ -79,11 +79,14 @@
     what.className = "what";
     what.dir = "ltr";
     what.textContent = item.kind === "reversal" ? t("f_reversal", { id: item.delivery })
-      : `${item.voucher ? printed(item.voucher) : "••••"} · ${when(item.delivered_at)} · ${item.id.slice(0, 8)}`;
+      : `${item.voucher ? printed(item.voucher) : "••••"} · ${item.id.slice(0, 8)}`;
+    const moment = document.createElement("span");
+    moment.className = "when";
+    moment.textContent = item.delivered_at ? ` ${when(item.delivered_at)}` : "";
     const answer = document.createElement("span");
     answer.className = "answer";
     answer.textContent = answerWords(item);
-    li.append(what, answer);
+    li.append(what, moment, answer);
     if (item.kind === "delivery" && item.state !== "rejected" && !reversed.has(item.id)) li.append(reverseControl(item));
     return li;
   }
