@@ -13,6 +13,7 @@ ASSETS = {
     "field-store.js": "text/javascript",
     "field-sync.js": "text/javascript",
     "field-scan.js": "text/javascript",
+    "field-site.js": "text/javascript",
     "field.css": "text/css",
     "manifest.webmanifest": "application/manifest+json",
     "icon.svg": "image/svg+xml",

@@ -45,14 +45,30 @@ window.FieldSync = (function () {
     }
   }
 
-  async function pushReversal(auth, item) {
-    const path = `/v1/campaigns/${auth.campaign}/deliveries/${encodeURIComponent(item.delivery)}/reversal`;
-    const answer = await call(auth, "POST", path, { reason: item.reason_given });
+  // Movements go in batches like deliveries, answered per reference.
+  async function pushMovements(auth, pending) {
+    if (!pending.length) return;
+    const path = `/v1/operations/${auth.campaign}/sites/${auth.committee}/movements`;
+    const answer = await call(auth, "POST", path, { items: pending.map((i) => i.body) });
+    if (answer.status >= 500) throw new Error(`status ${answer.status}`);
+    const body = await answer.json();
+    if (!answer.ok) return S.putMany("outbox", pending.map((i) => settle(i, "rejected", body.message)));
+    const byRef = new Map(pending.map((i) => [i.body.reference, i]));
+    await S.putMany("outbox", body.items.map((r) => settle(byRef.get(r.reference), r.status, r.reason, r.original)));
+  }
+
+  // One request per item, in the order made (a case is opened before it is referred).
+  async function pushSingle(auth, item) {
+    const answer = await call(auth, "POST", `${base(auth)}${item.path}`, item.body);
     if (answer.status >= 500) throw new Error(`status ${answer.status}`);
     const body = await answer.json();
     const status = answer.status === 201 ? "recorded" : answer.ok ? "duplicate" : "rejected";
     await S.put("outbox", settle(item, status, answer.ok ? null : body.message));
   }
+
+  const base = (auth) => (auth.mode === "site"
+    ? `/v1/operations/${auth.campaign}/sites/${auth.committee}` : `/v1/campaigns/${auth.campaign}`);
+  const BATCHED = new Set(["delivery", "movement"]);
 
   async function pullList(auth) {
     const since = (await S.get("meta", "since")) || 0;
@@ -79,9 +95,12 @@ window.FieldSync = (function () {
     const outbox = await S.all("outbox");
     const pending = outbox.filter((i) => i.state === "pending").sort((a, b) => a.seq - b.seq);
     await pushDeliveries(auth, pending.filter((i) => i.kind === "delivery"));
-    for (const item of pending.filter((i) => i.kind === "reversal")) await pushReversal(auth, item);
-    await pullList(auth);
-    await pullStock(auth);
+    await pushMovements(auth, pending.filter((i) => i.kind === "movement"));
+    for (const item of pending.filter((i) => !BATCHED.has(i.kind))) await pushSingle(auth, item);
+    if (auth.mode !== "site") {
+      await pullList(auth);
+      await pullStock(auth);
+    }
     await S.put("meta", new Date().toISOString(), "synced");
   }
 
@@ -91,5 +110,5 @@ window.FieldSync = (function () {
     return running;
   }
 
-  return { now, call, busy: () => running !== null };
+  return { now, call, base, busy: () => running !== null };
 })();

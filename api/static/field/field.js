@@ -11,6 +11,7 @@
   let lang = "ar";
   let found = null;      // the list entry shown, or null
   let typedId = null;    // an ID number typed at the door: in memory until put in the outbox
+  let site = null;       // the reception site's screens (field-site.js)
 
   const t = (key, values) => (I18N[lang][key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k]);
 
@@ -78,8 +79,8 @@
     const what = document.createElement("span");
     what.className = "what";
     what.dir = "ltr";
-    what.textContent = item.kind === "reversal" ? t("f_reversal", { id: item.delivery })
-      : `${item.voucher ? printed(item.voucher) : "••••"} · ${item.id.slice(0, 8)}`;
+    what.textContent = site.handles(item.kind) ? site.describe(item)
+      : item.kind === "reversal" ? t("f_reversal", { id: item.delivery }) : `${item.voucher ? printed(item.voucher) : "••••"} · ${item.id.slice(0, 8)}`;
     const moment = document.createElement("span");
     moment.className = "when";
     moment.textContent = item.delivered_at ? ` ${when(item.delivered_at)}` : "";
@@ -103,7 +104,8 @@
     form.append(reason, go);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      await queue({ kind: "reversal", delivery: item.id, reason_given: reason.value.trim() });
+      const path = `/deliveries/${encodeURIComponent(item.id)}/reversal`;
+      await queue({ kind: "reversal", delivery: item.id, path, body: { reason: reason.value.trim() } });
     });
     return form;
   }
@@ -128,6 +130,7 @@
     $("outbox").replaceChildren(...ordered.filter((i) => i.state !== "rejected").map((i) => itemLine(i, now.reversed)));
     $("review").replaceChildren(...ordered.filter((i) => i.state === "rejected").map((i) => itemLine(i, now.reversed)));
     if (found) showEntry(found, now);
+    site.render(now.outbox);
     $("net").textContent = navigator.onLine ? t("f_online") : t("f_offline");
     $("net").classList.toggle("off", !navigator.onLine);
     document.body.dataset.waiting = String(now.outbox.filter((i) => i.state === "pending").length);
@@ -196,7 +199,8 @@
   async function signIn(auth) {
     $("signin-error").hidden = true;
     try {
-      const path = `/v1/campaigns/${auth.campaign}/committees/${auth.committee}/list?since=0`;
+      const path = auth.mode === "site" ? `/v1/operations/${auth.campaign}`
+        : `/v1/campaigns/${auth.campaign}/committees/${auth.committee}/list?since=0`;
       const answer = await window.FieldSync.call(auth, "GET", path);
       if (!answer.ok) throw new Error("auth");
     } catch (error) {
@@ -204,10 +208,11 @@
       return;
     }
     await S.put("meta", auth, "auth");
-    await showApp();
+    await showApp(auth);
   }
 
-  async function showApp() {
+  async function showApp(auth) {
+    document.body.dataset.mode = auth.mode || "committee";
     $("signin").hidden = true;
     $("app").hidden = false;
     await render();
@@ -235,8 +240,9 @@
     $("lang").addEventListener("change", () => { chooseLanguage($("lang").value); render(); });
     $("signin").addEventListener("submit", (event) => {
       event.preventDefault();
-      signIn({ campaign: $("in-campaign").value.trim(), committee: $("in-committee").value.trim(), token: $("in-token").value.trim() });
+      signIn({ mode: $("in-mode").value, campaign: $("in-campaign").value.trim(), committee: $("in-committee").value.trim(), token: $("in-token").value.trim() });
     });
+    $("in-mode").addEventListener("change", () => { document.body.dataset.mode = $("in-mode").value; });
     $("find").addEventListener("submit", (event) => { event.preventDefault(); find($("in-find").value); });
     $("record").addEventListener("click", recordVoucher);
     $("by-id").addEventListener("submit", recordById);
@@ -251,6 +257,8 @@
 
   async function start() {
     chooseLanguage(new URLSearchParams(location.search).get("lang") || localStorage.getItem("tadamon.field.lang"));
+    site = window.FieldSite({ t, queue, number });
+    site.wire();
     wire();
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/field/sw.js", { scope: "/field/" });
@@ -259,8 +267,11 @@
     const link = new URLSearchParams(location.hash.slice(1));
     history.replaceState(null, "", location.pathname + location.search);  // the token leaves the address bar
     const auth = await S.get("meta", "auth");
-    if (auth) return showApp();
-    if (link.get("token")) return signIn({ campaign: link.get("campaign"), committee: link.get("committee"), token: link.get("token") });
+    if (auth) return showApp(auth);
+    const mode = link.get("mode") === "site" ? "site" : "committee";
+    const place = mode === "site" ? [link.get("operation"), link.get("site")] : [link.get("campaign"), link.get("committee")];
+    if (link.get("token")) return signIn({ mode, campaign: place[0], committee: place[1], token: link.get("token") });
+    document.body.dataset.mode = "committee";
     $("signin").hidden = false;
     document.body.dataset.ready = "signin";
   }
