@@ -569,6 +569,10 @@ Object.assign(window.TADAMON_I18N.ar, {
   f_what_open: "الحالة {id}: فتح ({category}، {people})",
   f_what_refer: "الحالة {id}: توجيه إلى {destination}",
   f_what_close: "الحالة {id}: إغلاق",
+  f_qr_title: "رمز QR لدخول هاتف",
+  f_qr_token: "رمز ولوج اللجنة أو الموقع (وليس رمز المشرف)",
+  f_qr_make: "إنشاء الرمز",
+  f_qr_hint: "احفظ هذه الورقة: تُدخل أي هاتف يمسحها.",
 });
 Object.assign(window.TADAMON_I18N.fr, {
   f_mode: "Utilisation",
@@ -607,6 +611,10 @@ Object.assign(window.TADAMON_I18N.fr, {
   f_what_open: "Cas {id} : ouvert ({category}, {people})",
   f_what_refer: "Cas {id} : orienté vers {destination}",
   f_what_close: "Cas {id} : clos",
+  f_qr_title: "QR de connexion d'un téléphone",
+  f_qr_token: "Jeton du comité ou du site (jamais celui de l'administrateur)",
+  f_qr_make: "Créer le QR",
+  f_qr_hint: "Gardez cette feuille en lieu sûr : elle connecte tout téléphone qui la scanne.",
 });
 Object.assign(window.TADAMON_I18N.en, {
   f_mode: "Use",
@@ -645,4 +653,8 @@ Object.assign(window.TADAMON_I18N.en, {
   f_what_open: "Case {id}: opened ({category}, {people})",
   f_what_refer: "Case {id}: referred to {destination}",
   f_what_close: "Case {id}: closed",
+  f_qr_title: "Sign-in QR for a phone",
+  f_qr_token: "The committee's or site's token (never an admin's)",
+  f_qr_make: "Make the QR",
+  f_qr_hint: "Keep this sheet safe: it signs in any phone that scans it.",
 });

@@ -14,9 +14,18 @@ import segno
 
 from adapters.settings import Settings
 from domain.distribution.vouchers import format_code
-from tests.conftest import LiveServer, service_missing
-from tests.e2e.field_phone import PHONE, ledger, listed_campaign, open_app, sign_in_link, waiting
+from tests.conftest import LiveServer
+from tests.e2e.field_phone import (
+    PHONE,
+    SLUG,
+    ledger,
+    listed_campaign,
+    open_app,
+    sign_in_link,
+    waiting,
+)
 from tests.e2e.test_browser_dashboard import ARGS, CHROMIUM
+from tests.e2e.test_browser_field import browser, chromium  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 WIDTH, HEIGHT, SCALE = 320, 240, 6
@@ -39,25 +48,62 @@ def qr_video(code: str, path: Path) -> Path:
 
 @pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # the camera, not the store
 def test_scanning_a_voucher_finds_the_household_and_one_tap_serves_it(
-    live_server: LiveServer, store_settings: Settings, tmp_path: Path
+    chromium: Any,  # noqa: F811 - the fixture imported above
+    live_server: LiveServer,
+    store_settings: Settings,
+    tmp_path: Path,
 ) -> None:
-    if not CHROMIUM.exists():
-        service_missing("chromium", f"{CHROMIUM} not found (apt-get install chromium)")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     admin, vouchers = listed_campaign(live_server, 2)
     video = qr_video(vouchers[1], tmp_path / "voucher.y4m")
     camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
               f"--use-file-for-fake-video-capture={video}"]  # fmt: skip
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS + camera)
-        page: Any = browser.new_context(viewport=PHONE, permissions=["camera"]).new_page()
-        open_app(page, sign_in_link(live_server, "en"))
-        page.click("#scan")
-        expect(page.locator("#found-code")).to_have_text(format_code(vouchers[1]))
-        assert page.locator("#camera").is_hidden()
-        page.click("#record")
-        waiting(page, 0)
-        stored = page.evaluate("FieldStore.all('outbox')")
-        browser.close()
+    with_camera = chromium.launch(executable_path=str(CHROMIUM), args=ARGS + camera)
+    page: Any = with_camera.new_context(viewport=PHONE, permissions=["camera"]).new_page()
+    open_app(page, sign_in_link(live_server, "en"))
+    page.click("#scan")
+    expect(page.locator("#found-code")).to_have_text(format_code(vouchers[1]))
+    assert page.locator("#camera").is_hidden()
+    page.click("#record")
+    waiting(page, 0)
+    stored = page.evaluate("FieldStore.all('outbox')")
+    with_camera.close()
     assert ledger(live_server, admin)["by"] == {vouchers[1]: stored[0]["id"]}
+
+
+@pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # the page, not the store
+def test_the_printed_sign_in_qr_reads_back_as_the_link_that_signs_a_phone_in(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    live_server: LiveServer,
+    store_settings: Settings,
+) -> None:
+    from playwright.sync_api import expect
+
+    listed_campaign(live_server, 1)
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(f"{live_server.url}/field/sign-in?lang=en")
+    page.fill("#in-scope", SLUG)
+    page.fill("#in-unit", "anfa")
+    page.fill("#in-token", sign_in_link(live_server).rsplit("token=", 1)[1])
+    page.click("#make button")
+    expect(page.locator("body")).to_have_attribute("data-ready", "yes")
+    page.add_script_tag(url="/static/vendor/jsqr/jsQR.js")
+    link = page.evaluate(READ_QR)
+    open_app(page, link)
+    expect(page.locator("#n-listed")).to_have_text("1")
+
+
+# Draws the printed QR (an SVG) on a canvas and reads it with the app's own decoder.
+READ_QR = """async () => {
+  const img = document.getElementById("qr");
+  await img.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 400;
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff";
+  context.fillRect(0, 0, 400, 400);
+  context.drawImage(img, 20, 20, 360, 360);
+  const pixels = context.getImageData(0, 0, 400, 400);
+  return jsQR(pixels.data, 400, 400).data;
+}"""
