@@ -22,6 +22,7 @@ ASSETS = {
     "field-sync.js": "text/javascript",
     "field-scan.js": "text/javascript",
     "field-site.js": "text/javascript",
+    "field-donations.js": "text/javascript",
     "sign-in.html": "text/html",
     "sign-in.js": "text/javascript",
     "field.css": "text/css",

@@ -97,7 +97,7 @@ window.FieldSync = (function () {
     await pushDeliveries(auth, pending.filter((i) => i.kind === "delivery"));
     await pushMovements(auth, pending.filter((i) => i.kind === "movement"));
     for (const item of pending.filter((i) => !BATCHED.has(i.kind))) await pushSingle(auth, item);
-    if (auth.mode !== "site") {
+    if ((auth.mode || "committee") === "committee") {
       await pullList(auth);
       await pullStock(auth);
     }

@@ -12,6 +12,7 @@
   let found = null;      // the list entry shown, or null
   let typedId = null;    // an ID number typed at the door: in memory until put in the outbox
   let site = null;       // the reception site's screens (field-site.js)
+  let signedIn = null;   // the sign-in in use: mode, campaign (or operation, store), unit, token
 
   const t = (key, values) => (I18N[lang][key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k]);
 
@@ -199,8 +200,8 @@
   async function signIn(auth) {
     $("signin-error").hidden = true;
     try {
-      const path = auth.mode === "site" ? `/v1/operations/${auth.campaign}`
-        : `/v1/campaigns/${auth.campaign}/committees/${auth.committee}/list?since=0`;
+      const path = { site: `/v1/operations/${auth.campaign}`, donations: `/v1/stores/${auth.campaign}` }[auth.mode]
+        || `/v1/campaigns/${auth.campaign}/committees/${auth.committee}/list?since=0`;
       const answer = await window.FieldSync.call(auth, "GET", path);
       if (!answer.ok) throw new Error("auth");
     } catch (error) {
@@ -212,6 +213,7 @@
   }
 
   async function showApp(auth) {
+    signedIn = auth;
     document.body.dataset.mode = auth.mode || "committee";
     $("signin").hidden = true;
     $("app").hidden = false;
@@ -259,6 +261,7 @@
     chooseLanguage(new URLSearchParams(location.search).get("lang") || localStorage.getItem("tadamon.field.lang"));
     site = window.FieldSite({ t, queue, number });
     site.wire();
+    window.FieldDonations({ t, auth: () => signedIn }).wire();
     wire();
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register("/field/sw.js", { scope: "/field/" });
@@ -268,8 +271,9 @@
     history.replaceState(null, "", location.pathname + location.search);  // the token leaves the address bar
     const auth = await S.get("meta", "auth");
     if (auth) return showApp(auth);
-    const mode = link.get("mode") === "site" ? "site" : "committee";
-    const place = mode === "site" ? [link.get("operation"), link.get("site")] : [link.get("campaign"), link.get("committee")];
+    const mode = ["site", "donations"].includes(link.get("mode")) ? link.get("mode") : "committee";
+    const place = { site: [link.get("operation"), link.get("site")], donations: [link.get("store"), ""] }[mode]
+      || [link.get("campaign"), link.get("committee")];
     if (link.get("token")) return signIn({ mode, campaign: place[0], committee: place[1], token: link.get("token") });
     document.body.dataset.mode = "committee";
     $("signin").hidden = false;

@@ -2,10 +2,11 @@
 // refresh the copy when the network allows. Data (list, outbox) lives in IndexedDB, not here.
 "use strict";
 
-const CACHE = "tadamon-field-v2";
+const CACHE = "tadamon-field-v3";
 const SHELL = [
   "/field/", "/field/field.css", "/field/field.js", "/field/field-store.js",
-  "/field/field-sync.js", "/field/field-scan.js", "/field/field-site.js", "/field/manifest.webmanifest",
+  "/field/field-sync.js", "/field/field-scan.js", "/field/field-site.js",
+  "/field/field-donations.js", "/field/manifest.webmanifest",
   "/field/icon.svg", "/static/i18n.js", "/static/vendor/jsqr/jsQR.js",
 ];
 
