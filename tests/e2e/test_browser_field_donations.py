@@ -12,6 +12,7 @@ from adapters.settings import Settings
 from domain.actors import Role
 from tests.conftest import LiveServer
 from tests.e2e.field_phone import PHONE, open_app
+from tests.e2e.test_browser_dashboard import ARTIFACTS
 from tests.e2e.test_browser_field import browser, chromium  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -74,6 +75,8 @@ def test_an_officer_records_a_gift_and_a_dispatch_online_with_clear_answers(
     context.set_offline(True)
     dispatch.locator("button[type=submit]").click()
     expect(answer).to_have_text("Refused: Online only: each form is sent at once.")
+    if store_settings.is_sqlite:
+        page.screenshot(path=str(ARTIFACTS / "field-donations-en.png"), full_page=True)
     with httpx.Client(base_url=live_server.url, headers=live_server.token(Role.ADMIN)) as http:
         stock = http.get(f"/v1/stores/{STORE}").json()["stock"]
     assert {s["item"]: s["quantity"] for s in stock} == {"masks": "600", "gloves": "200"}

@@ -14,6 +14,7 @@ from adapters.settings import Settings
 from domain.actors import Role
 from tests.conftest import LiveServer
 from tests.e2e.field_phone import PHONE, open_app, sent, waiting
+from tests.e2e.test_browser_dashboard import ARTIFACTS
 from tests.e2e.test_browser_field import browser, chromium  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -81,4 +82,15 @@ def test_a_site_records_a_crossing_and_a_case_offline_then_sends_them_once(
                                       "open_cases", "people_assisted", "referrals")}  # fmt: skip
     assert figures == {"arrivals": 420, "movements": 1, "cases_opened": 1, "cases_closed": 1,
                        "open_cases": 0, "people_assisted": 2, "referrals": 1}  # fmt: skip
+    if store_settings.is_sqlite:
+        screens(page)
     context.close()
+
+
+def screens(page: Any) -> None:
+    """The site's screen in each language, for the README (a case left open to show it)."""
+    page.click("#case button[type=submit]")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for lang in ("ar", "fr", "en"):
+        page.select_option("#lang", lang)
+        page.screenshot(path=str(ARTIFACTS / f"field-site-{lang}.png"), full_page=True)
