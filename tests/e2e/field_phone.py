@@ -53,7 +53,8 @@ def open_app(page: Any, url: str) -> None:
 
 def wait_controlled(page: Any) -> None:
     """The service worker has cached the shell and controls the page: it opens offline."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
+    # A function, not an expression: polling an expression would need eval, which the CSP forbids.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
 
 
 def serve(page: Any, voucher: str) -> None:

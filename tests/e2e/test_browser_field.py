@@ -3,9 +3,9 @@
 Screenshots for a person to look at go to test-artifacts/field-*.png.
 """
 
+# ruff: noqa: F811 - tests take the `browser` fixture imported from the dashboard's
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.settings import Settings
-from tests.conftest import LiveServer, service_missing
+from tests.conftest import LiveServer
 from tests.e2e.field_phone import (
     PHONE,
     WAIT_MS,
@@ -28,38 +28,26 @@ from tests.e2e.field_phone import (
     wait_controlled,
     waiting,
 )
-from tests.e2e.test_browser_dashboard import ARGS, ARTIFACTS, CHROMIUM
+from tests.e2e.test_browser_dashboard import ARGS, ARTIFACTS, CHROMIUM, browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
 CASABLANCA = "Africa/Casablanca"
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        service_missing("chromium", f"{CHROMIUM} not found (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        service_missing("playwright", str(error))
-    with sync_playwright() as playwright:
-        yield playwright.chromium
-
-
-def phone(chromium: Any, profile: Path) -> Any:
+def phone(launched: Any, profile: Path) -> Any:
     """A phone that keeps its storage across closing: a persistent browser profile."""
-    return chromium.launch_persistent_context(
+    return launched.browser_type.launch_persistent_context(
         str(profile), executable_path=str(CHROMIUM), args=ARGS, viewport=PHONE
     )
 
 
 def test_thirty_offline_deliveries_survive_a_reload_and_count_once(
-    chromium: Any, live_server: LiveServer, store_settings: Settings, tmp_path: Path
+    browser: Any, live_server: LiveServer, store_settings: Settings, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect
 
     admin, vouchers = listed_campaign(live_server, 31)
-    context = phone(chromium, tmp_path / "phone")
+    context = phone(browser, tmp_path / "phone")
     page = context.pages[0]
     open_app(page, sign_in_link(live_server))
     wait_controlled(page)
@@ -101,11 +89,11 @@ def _ids_by_voucher(page: Any, vouchers: list[str]) -> list[str]:
 
 
 def test_a_sync_cut_short_by_closing_the_page_loses_nothing_and_counts_once(
-    chromium: Any, live_server: LiveServer, store_settings: Settings, tmp_path: Path
+    browser: Any, live_server: LiveServer, store_settings: Settings, tmp_path: Path
 ) -> None:
     admin, vouchers = listed_campaign(live_server, 5)
     profile = tmp_path / "phone"
-    context = phone(chromium, profile)
+    context = phone(browser, profile)
     page = context.pages[0]
     open_app(page, sign_in_link(live_server))
     context.set_offline(True)
@@ -125,7 +113,7 @@ def test_a_sync_cut_short_by_closing_the_page_loses_nothing_and_counts_once(
     context.close()
     assert reached == [200]
     assert ledger(live_server, admin)["served"] == 5
-    context = phone(chromium, profile)
+    context = phone(browser, profile)
     page = context.pages[0]
     open_app(page, sign_in_link(live_server).split("#")[0])
     waiting(page, 0)
@@ -134,13 +122,6 @@ def test_a_sync_cut_short_by_closing_the_page_loses_nothing_and_counts_once(
     found = ledger(live_server, admin)
     assert found["served"] == 5 and set(found["by"].values()) == set(sent(page))
     context.close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: Any) -> Iterator[Any]:
-    launched = chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    yield launched
-    launched.close()
 
 
 def test_two_phones_serve_one_household_offline_the_ledger_counts_one(

@@ -12,8 +12,7 @@ from adapters.settings import Settings
 from domain.actors import Role
 from tests.conftest import LiveServer
 from tests.e2e.field_phone import PHONE, open_app
-from tests.e2e.test_browser_dashboard import ARTIFACTS
-from tests.e2e.test_browser_field import browser, chromium  # noqa: F401 - fixtures
+from tests.e2e.test_browser_dashboard import ARTIFACTS, browser  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 STORE = "casa-central"

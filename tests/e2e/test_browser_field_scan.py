@@ -24,8 +24,7 @@ from tests.e2e.field_phone import (
     sign_in_link,
     waiting,
 )
-from tests.e2e.test_browser_dashboard import ARGS, CHROMIUM
-from tests.e2e.test_browser_field import browser, chromium  # noqa: F401 - fixtures
+from tests.e2e.test_browser_dashboard import ARGS, CHROMIUM, browser  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 WIDTH, HEIGHT, SCALE = 320, 240, 6
@@ -48,7 +47,7 @@ def qr_video(code: str, path: Path) -> Path:
 
 @pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # the camera, not the store
 def test_scanning_a_voucher_finds_the_household_and_one_tap_serves_it(
-    chromium: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,  # noqa: F811 - the fixture imported above
     live_server: LiveServer,
     store_settings: Settings,
     tmp_path: Path,
@@ -59,7 +58,7 @@ def test_scanning_a_voucher_finds_the_household_and_one_tap_serves_it(
     video = qr_video(vouchers[1], tmp_path / "voucher.y4m")
     camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
               f"--use-file-for-fake-video-capture={video}"]  # fmt: skip
-    with_camera = chromium.launch(executable_path=str(CHROMIUM), args=ARGS + camera)
+    with_camera = browser.browser_type.launch(executable_path=str(CHROMIUM), args=ARGS + camera)
     page: Any = with_camera.new_context(viewport=PHONE, permissions=["camera"]).new_page()
     open_app(page, sign_in_link(live_server, "en"))
     page.click("#scan")
