@@ -151,6 +151,13 @@ def test_two_phones_serve_one_household_offline_the_ledger_counts_one(
     assert second.locator("#outbox li").count() == 0
     found = ledger(live_server, admin)
     assert found["served"] == 1 and found["by"] == {vouchers[0]: winner["id"]}
+    reverse = first.locator(f"#outbox li[data-id='{winner['id']}'] form.reverse")
+    reverse.locator("input").fill("kit handed to the wrong family")
+    reverse.locator("button").click()
+    waiting(first, 0)
+    expect(first.locator("#outbox li").first.locator(".answer")).to_have_text("Recorded")
+    assert ledger(live_server, admin) == {"served": 0, "by": {}}
+    expect(first.locator("#n-served")).to_have_text("0")
     for context in phones:
         context.close()
 
