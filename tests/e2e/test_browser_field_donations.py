@@ -35,6 +35,7 @@ def fill_line(form: Any, index: int, **values: str) -> None:
         line.locator(f"input[name={name}]").fill(value)
 
 
+@pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # the page, not the store
 def test_an_officer_records_a_gift_and_a_dispatch_online_with_clear_answers(
     browser: Any,  # noqa: F811 - the fixture imported above
     live_server: LiveServer,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import httpx
+import pytest
 
 from domain.actors import Role
 from tests.conftest import LiveServer
@@ -12,6 +13,7 @@ from tests.conftest import LiveServer
 SIGN_IN = {"scope": "ramadan-1441", "unit": "anfa"}
 
 
+@pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # routes, not the store
 def test_the_app_and_its_service_worker_are_served_under_field(live_server: LiveServer) -> None:
     with httpx.Client(base_url=live_server.url) as http:
         assert http.get("/field").headers["location"] == "/field/"
@@ -26,6 +28,7 @@ def test_the_app_and_its_service_worker_are_served_under_field(live_server: Live
         assert http.get("/field/secrets.txt").status_code == 404
 
 
+@pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # routes, not the store
 def test_the_sign_in_qr_holds_the_phone_token_and_never_an_admins(
     live_server: LiveServer,
 ) -> None:
