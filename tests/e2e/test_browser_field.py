@@ -154,8 +154,10 @@ def test_two_phones_serve_one_household_offline_the_ledger_counts_one(
     reverse = first.locator(f"#outbox li[data-id='{winner['id']}'] form.reverse")
     reverse.locator("input").fill("kit handed to the wrong family")
     reverse.locator("button").click()
-    waiting(first, 0)
-    expect(first.locator("#outbox li").first.locator(".answer")).to_have_text("Recorded")
+    expect(first.locator("#outbox li")).to_have_count(2)
+    reversal = first.locator("#outbox li").first
+    expect(reversal.locator(".what")).to_have_text(f"Reversal of delivery {winner['id']}")
+    expect(reversal).to_have_attribute("data-state", "recorded")
     assert ledger(live_server, admin) == {"served": 0, "by": {}}
     expect(first.locator("#n-served")).to_have_text("0")
     for context in phones:

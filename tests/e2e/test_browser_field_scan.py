@@ -65,7 +65,7 @@ def test_scanning_a_voucher_finds_the_household_and_one_tap_serves_it(
     expect(page.locator("#found-code")).to_have_text(format_code(vouchers[1]))
     assert page.locator("#camera").is_hidden()
     page.click("#record")
-    waiting(page, 0)
+    expect(page.locator("#outbox li")).to_have_attribute("data-state", "recorded")
     (by_voucher,) = page.evaluate("FieldStore.all('outbox')")
     page.context.set_offline(True)
     by_id = type_id_number(page, "AB000000", 1)
