@@ -29,28 +29,40 @@ ASSETS = {
     "manifest.webmanifest": "application/manifest+json",
     "icon.svg": "image/svg+xml",
 }
-router = APIRouter(tags=["field"], include_in_schema=False)
+router = APIRouter(tags=["field"])
 
 
-@router.get("/field", responses={307: {"description": "to /field/, the app's scope"}})
+@router.get(
+    "/field",
+    include_in_schema=False,
+    responses={307: {"description": "to /field/, the app's scope"}},
+)
 def field_root() -> RedirectResponse:
     return RedirectResponse("/field/")
 
 
-@router.get("/field/", responses={200: {"description": "the field app's page"}})
+@router.get(
+    "/field/", include_in_schema=False, responses={200: {"description": "the field app's page"}}
+)
 def field_page() -> FileResponse:
     """The phone app: #campaign=…&committee=…&token=… signs in once."""
     return FileResponse(FIELD_DIR / "index.html", headers=PAGE_HEADERS)
 
 
-@router.get("/field/sw.js", responses={200: {"description": "the service worker"}})
+@router.get(
+    "/field/sw.js", include_in_schema=False, responses={200: {"description": "the service worker"}}
+)
 def service_worker() -> FileResponse:
     # Served under /field/ so that its scope is the app's and nothing else of the site.
     headers = {**PAGE_HEADERS, "Service-Worker-Allowed": "/field/"}
     return FileResponse(FIELD_DIR / "sw.js", media_type="text/javascript", headers=headers)
 
 
-@router.get("/field/sign-in", responses={200: {"description": "the sign-in QR page"}})
+@router.get(
+    "/field/sign-in",
+    include_in_schema=False,
+    responses={200: {"description": "the sign-in QR page"}},
+)
 def sign_in_page() -> FileResponse:
     """Where an admin prints a phone's sign-in QR: token, campaign and committee typed."""
     return FileResponse(FIELD_DIR / "sign-in.html", headers=PAGE_HEADERS)
@@ -58,6 +70,7 @@ def sign_in_page() -> FileResponse:
 
 @router.get(
     "/field/{asset}",
+    include_in_schema=False,
     responses={200: {"description": "a file of the app"}, 404: {"description": "no such file"}},
 )
 def field_asset(asset: str) -> FileResponse:
@@ -80,7 +93,6 @@ class SignInPublic(BaseModel):
 @router.post(
     "/v1/field/sign-in",
     response_model=SignInPublic,
-    include_in_schema=True,
     responses={
         401: {"model": ErrorPublic, "description": "no token, or an unknown one"},
         403: {"model": ErrorPublic, "description": "not a token of that committee or site"},
