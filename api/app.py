@@ -18,6 +18,7 @@ from api.routers import (
     dashboard,
     donations,
     exports,
+    field,
     imports,
     kobo,
     lists,
@@ -42,7 +43,7 @@ def create_app(container: Container) -> FastAPI:
         container.audit.sealer.stop()
 
     # /docs and /redoc load Swagger UI and ReDoc from this server: a field office has no CDN.
-    app = FastAPIOffline(
+    app: FastAPI = FastAPIOffline(
         title="Tadamon",
         version="0.1.0",
         lifespan=lifespan,
@@ -65,6 +66,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(tokens.router)
     app.include_router(dashboard.router)
+    app.include_router(field.router)
     statuses.document_statuses(app)
     app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(

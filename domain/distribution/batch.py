@@ -98,9 +98,7 @@ class BatchDecision:
         if self.gate is not None:
             self.gate.admit(index, item, key)
         if household is not None and household.served:
-            raise DomainError(
-                f"household already served by delivery '{household.delivery_id}'", "household"
-            )
+            return self._served_already(index, item, household)
         check_household_size(item.household_size)
         committee = self._committee(item.committee)
         delivered_at = self._checked_time(item.delivered_at)
@@ -124,6 +122,16 @@ class BatchDecision:
         return ItemResult(
             index, item.delivery_id, ItemStatus.DUPLICATE, "already recorded", None, original
         )
+
+    def _served_already(
+        self, index: int, item: RecordDelivery, household: Household | NewDelivery
+    ) -> ItemResult:
+        """Refused with the first delivery's facts, so a phone can say when and by whom."""
+        reason = f"household already served by delivery '{household.delivery_id}'"
+        return ItemResult(
+            index, item.delivery_id, ItemStatus.REJECTED, reason, f"items.{index}.household",
+            household.original(household.delivery_id),
+        )  # fmt: skip
 
     def _check_delivery_id_unused(self, delivery_id: str, hid: UUID) -> None:
         if self.delivery_ids.setdefault(delivery_id, hid) != hid or self.taken(delivery_id, hid):
@@ -231,3 +239,4 @@ def check_household_size(size: int) -> None:
 
 def batch_id(delivery_ids: list[str]) -> str:
     return hashlib.sha256("\n".join(delivery_ids).encode()).hexdigest()[:16]
+
