@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
+from adapters.approvals import CompletenessFigures, CompletenessUnits
 from adapters.audit.merkle import MerkleLog
 from adapters.audit.sealer import Sealer
 from adapters.audit.service import Audit
@@ -31,22 +32,26 @@ from adapters.store import LedgerEventSource, SqlStreamIndex, ledger_env
 from adapters.tokens import TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
 from adapters.wakeup import listen_for_appends
+from domain.approval.gate import DeliveryGate
+from domain.approval.service import ApprovalService
 from domain.distribution.service import DistributionService
 from domain.donations.service import DonationService
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
 from domain.marhaba.service import MarhabaService
-from projections import delivery_index, distribution, donations, marhaba
+from projections import approval, completeness, delivery_index, distribution, donations, marhaba
 from projections.ports import Projection
 from projections.runner import Runner
 
 # Views that commands read: always kept by the API process, straight from the store.
-COMMAND_PROJECTIONS: tuple[Projection, ...] = (delivery_index.PROJECTION,)
+# (completeness: the figures an approval names and the units it waits for.)
+COMMAND_PROJECTIONS: tuple[Projection, ...] = (delivery_index.PROJECTION, completeness.PROJECTION)
 # Views people read: fed in-process, or by Kafka workers in the scaled-out deployment.
 TOTALS_PROJECTIONS: tuple[Projection, ...] = (
     distribution.PROJECTION,
     marhaba.PROJECTION,
     donations.PROJECTION,
+    approval.PROJECTION,
 )
 
 
@@ -98,6 +103,7 @@ class Container:
     kobo: KoboWebhook
     audit: Audit
     personal: PersonalData
+    approvals: ApprovalService
 
     def close(self) -> None:
         self.live.stop()
@@ -138,6 +144,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     )
     marhaba_service = MarhabaService(ledger, hasher, streams)
     donation_service = DonationService(ledger, streams=streams)
+    approvals = _approvals(ledger, views, runner, service)
     targets = field_targets(service, marhaba_service, donation_service)
     audit = _audit(settings, engine, ledger, views, runner)
     ledger.subscribe(audit.sealer.on_saved)
@@ -157,7 +164,21 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         KoboWebhook(KoboFormStore(engine), targets),
         audit,
         personal,
+        approvals,
     )
+
+
+def _approvals(
+    ledger: Ledger, views: SqlViewStore, runner: Runner, distribution: DistributionService
+) -> ApprovalService:
+    """Approvals, and their lock on the write paths that change approved figures."""
+    approvals = ApprovalService(
+        ledger,
+        CompletenessUnits(views, runner.catch_up),
+        CompletenessFigures(views, runner.catch_up),
+    )
+    distribution.gate = DeliveryGate(approvals, distribution._record_batch)
+    return approvals
 
 
 def field_targets(

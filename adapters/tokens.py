@@ -26,7 +26,7 @@ api_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
-SCOPED_ROLES = {Role.COMMITTEE, Role.SITE}
+SCOPED_ROLES = {Role.COMMITTEE, Role.SITE, Role.CHAIR, Role.COORDINATOR}
 
 
 def digest(token: str) -> str:
@@ -45,7 +45,9 @@ class TokenStore:
 
     def create(self, role: Role, scope: str | None = None, label: str = "") -> IssuedToken:
         if role in SCOPED_ROLES and not scope:
-            raise ValueError(f"a {role.value} token needs a scope (--committee or --site)")
+            raise ValueError(
+                f"a {role.value} token needs a scope (--committee, --site or --province)"
+            )
         if role not in SCOPED_ROLES and scope:
             raise ValueError(f"a {role.value} token takes no scope")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -154,15 +154,25 @@ def project(
 
 @tokens_app.command("create")
 def tokens_create(
-    role: Annotated[Role, typer.Option(help="admin, committee, site, donations or auditor")],
-    committee: Annotated[str | None, typer.Option(help="committee code (committee role)")] = None,
+    role: Annotated[
+        Role,
+        typer.Option(
+            help="admin, committee, site, donations, auditor, chair, coordinator, national"
+        ),
+    ],
+    committee: Annotated[
+        str | None, typer.Option(help="committee code (committee and chair roles)")
+    ] = None,
     site: Annotated[str | None, typer.Option(help="reception site code (site role)")] = None,
+    province: Annotated[
+        str | None, typer.Option(help="province code, e.g. MA-CAS (coordinator role)")
+    ] = None,
     label: Annotated[str, typer.Option(help="who the token is for")] = "",
 ) -> None:
     """Print a new bearer token; only its SHA-256 digest is stored."""
     container = _container()
     try:
-        issued = container.tokens.create(role, committee or site, label)
+        issued = container.tokens.create(role, committee or site or province, label)
     except ValueError as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None

@@ -14,6 +14,11 @@ class Role(StrEnum):
     SITE = "site"
     DONATIONS = "donations"
     AUDITOR = "auditor"
+    # Approvers of the figures (domain/approval): a committee's chair, a province's
+    # coordinator, and the national level (regions and the nation).
+    CHAIR = "chair"
+    COORDINATOR = "coordinator"
+    NATIONAL = "national"
 
 
 class ForbiddenError(DomainError):
