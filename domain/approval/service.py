@@ -28,6 +28,7 @@ class ApprovalService:
         self.hierarchy = hierarchy
         self.figures = figures
         self.releasers: dict[str, Releaser] = {}
+        self.reading = ApprovalReading(self)
 
     def book(self, operation: str, scope: str) -> ApprovalBook | None:
         """The scope's book as stored (the cached object: read it, do not change it)."""
@@ -159,3 +160,44 @@ def _check_approver(actor: Actor, level: Level, unit: str) -> None:
         actor.check_scope(level.approver, unit, "unit")
     else:
         actor.check_role(Role.ADMIN, level.approver)
+
+
+READERS = (Role.ADMIN, Role.AUDITOR, Role.CHAIR, Role.COORDINATOR, Role.NATIONAL)
+
+
+class ApprovalReading:
+    """What approvers and auditors read of a book: its approvals and its held facts."""
+
+    def __init__(self, service: ApprovalService) -> None:
+        self.service = service
+
+    def period(self, operation: str, scope: str, actor: Actor) -> Period:
+        actor.check_role(*READERS)
+        book = self.service.book(operation, scope)
+        return book.period if book is not None else workflow(operation).periods[0]
+
+    def approvals(self, operation: str, scope: str, actor: Actor) -> list[Approval]:
+        actor.check_role(*READERS)
+        book = self.service.book(operation, scope)
+        if book is None:
+            return []
+        found = [Approval(**found) for found in book.approvals.values()]
+        return sorted(found, key=lambda a: (a.period, a.level, a.unit))
+
+    def held(self, operation: str, scope: str, actor: Actor) -> list[dict[str, Any]]:
+        """Held facts without what identifies a person (their keyed hash, their contact)."""
+        actor.check_role(*READERS)
+        book = self.service.book(operation, scope)
+        if book is None:
+            return []
+        return [
+            {**held, "facts": _shown(held["facts"])}
+            for held in sorted(book.held.values(), key=lambda h: (h["held_at"], h["fact_id"]))
+        ]
+
+
+HIDDEN = frozenset({"household_key", "legacy_key", "contact"})
+
+
+def _shown(facts: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in facts.items() if name not in HIDDEN}
