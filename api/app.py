@@ -12,6 +12,7 @@ from adapters.bootstrap import Container
 from api import errors
 from api.middleware import RequestContext
 from api.routers import (
+    approvals,
     audit,
     campaigns,
     dashboard,
@@ -56,6 +57,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(kobo.router)
     app.include_router(audit.router)
+    app.include_router(approvals.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static")
     app.add_middleware(

@@ -40,8 +40,19 @@ def walkthrough_server(tmp_path: Path) -> Iterator[tuple[LiveServer, Settings]]:
 def test_walkthrough_runs_as_written(
     walkthrough_server: tuple[LiveServer, Settings], tmp_path: Path
 ) -> None:
+    done = run_section("walkthrough", walkthrough_server, tmp_path)
+    totals = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (totals["households_served"], totals["people_reached"]) == (1, 5)
+    assert totals["kits_in_stock"] == 499
+    assert '"duplicate":2' in done.stdout.replace(" ", "")
+
+
+def run_section(
+    name: str, walkthrough_server: tuple[LiveServer, Settings], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run a README section's shell block as written, against the live server; it must pass."""
     server, settings = walkthrough_server
-    script = section("walkthrough").split("```sh", 1)[1].rsplit("```", 1)[0]
+    script = section(name).split("```sh", 1)[1].rsplit("```", 1)[0]
     (tmp_path / ".venv").symlink_to(Path(sys.executable).parents[1])
     env = {
         **os.environ,
@@ -59,10 +70,7 @@ def test_walkthrough_runs_as_written(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    totals = json.loads(done.stdout.strip().splitlines()[-1])
-    assert (totals["households_served"], totals["people_reached"]) == (1, 5)
-    assert totals["kits_in_stock"] == 499
-    assert '"duplicate":2' in done.stdout.replace(" ", "")
+    return done
 
 
 def test_settings_table_lists_every_setting() -> None:

@@ -1,0 +1,67 @@
+"""Shapes of the approval routes."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from api.schemas.common import Reason
+
+
+class WorkflowCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period: Literal["day", "week", "month"]
+
+
+class UnapprovalCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+
+
+class ApprovalPublic(BaseModel):
+    level: str
+    unit: str
+    period: str
+    approved_by: str
+    approved_at: str
+    figures: dict[str, int]
+    position: int
+
+
+class ApprovalsPublic(BaseModel):
+    operation: str
+    scope: str
+    period: str
+    approvals: list[ApprovalPublic]
+
+
+class HeldFactPublic(BaseModel):
+    fact_id: str
+    level: str
+    unit: str
+    period: str
+    held_at: str
+    facts: dict[str, Any]
+
+
+class ErrorPublic(BaseModel):
+    error: str
+    message: str
+    fields: list[dict[str, str]]
+    request_id: str | None = None
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route gives, documented with the one error shape."""
+    said = {
+        401: "no token, or an unknown or revoked one",
+        403: "the token's role or scope may not do this",
+        404: "no such operation, level or unit",
+        409: "the units below are not all approved, or the workflow is already set otherwise",
+        422: "invalid input: the body names the field and the reason",
+        503: "the ledger was busy; nothing was saved, send it again",
+    }
+    return {s: {"model": ErrorPublic, "description": said[s]} for s in statuses}
