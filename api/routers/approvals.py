@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response
 
 from api.answers import command_answer
-from api.deps import ActorDep, ContainerDep, VisibilityDep
+from api.deps import ActorDep, ContainerDep, ViewReaderDep, VisibilityDep
+from api.routers.exports import CSV, HxlQuery, csv_response
 from api.schemas.approvals import (
     ApprovalPublic,
     ApprovalsPublic,
+    FiguresPublic,
     HeldFactPublic,
     UnapprovalCreate,
     WorkflowCreate,
@@ -16,6 +20,8 @@ from api.schemas.approvals import (
 )
 from api.schemas.common import CommandPublic
 from domain.approval.commands import ApprovePeriod, ConfigureApprovals, UnapprovePeriod
+from projections import approval, approved_figures, completeness
+from projections.hxl import table
 
 router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
 UNIT = "/{operation}/{scope}/{level}/{unit}/{period}"
@@ -88,21 +94,62 @@ def unapprove(
     return command_answer(container.approvals.unapprove(command, actor), visibility, response)
 
 
-@router.get("/{operation}/{scope}", response_model=ApprovalsPublic, responses=errors(401, 403, 404))
+@router.get(
+    "/{operation}/{scope}", response_model=ApprovalsPublic, responses=errors(401, 403, 404, 422)
+)
 def list_approvals(
-    operation: str, scope: str, container: ContainerDep, actor: ActorDep
+    operation: str, scope: str, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
 ) -> ApprovalsPublic:
-    """Every approval standing now, with who approved, when, and the figures approved."""
-    reading = container.approvals.reading
+    """Every approval standing (now, or ?as_of=), with who approved, when, and the figures."""
+    container.approvals.reading.check_reader(operation, actor)
+    found = reader.read(approval.VIEW, scope)
     return ApprovalsPublic(
         operation=operation,
         scope=scope,
-        period=reading.period(operation, scope, actor).value,
-        approvals=[
-            ApprovalPublic.model_validate(a, from_attributes=True)
-            for a in reading.approvals(operation, scope, actor)
-        ],
+        period=approved_figures.period_kind(found.table).value,
+        position=found.position,
+        as_of=found.as_of,
+        approvals=[ApprovalPublic(**a) for a in approved_figures.standing(found.table)],
     )
+
+
+@router.get(
+    "/{operation}/{scope}/figures",
+    response_model=list[FiguresPublic],
+    responses=errors(401, 403, 404, 422),
+)
+def figures(
+    operation: str, scope: str, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
+) -> list[FiguresPublic]:
+    """Each unit's figures per period, approved or not and up to which level (?as_of= too)."""
+    return [FiguresPublic(**r) for r in _figures(operation, scope, container, actor, reader)]
+
+
+@router.get(
+    "/{operation}/{scope}/figures.csv",
+    response_class=Response,
+    responses={**CSV, **errors(401, 403, 404, 422)},
+)
+def figures_csv(
+    operation: str,
+    scope: str,
+    container: ContainerDep,
+    actor: ActorDep,
+    reader: ViewReaderDep,
+    hxl: HxlQuery = False,
+) -> Response:
+    """The same figures as CSV, with an HXL hashtag row with ?hxl=1."""
+    records = _figures(operation, scope, container, actor, reader)
+    rows = table(approved_figures.HXL_COLUMNS, records, hxl)
+    return csv_response(rows, f"{scope}-approved-figures{'-hxl' if hxl else ''}.csv")
+
+
+def _figures(
+    operation: str, scope: str, container: ContainerDep, actor: ActorDep, reader: ViewReaderDep
+) -> list[dict[str, Any]]:
+    container.approvals.reading.check_reader(operation, actor)
+    counted = reader.read(completeness.VIEW, scope).table
+    return approved_figures.figures(counted, reader.read(approval.VIEW, scope).table)
 
 
 @router.get(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -28,14 +29,25 @@ class ApprovalPublic(BaseModel):
     approved_by: str
     approved_at: str
     figures: dict[str, int]
-    position: int
 
 
 class ApprovalsPublic(BaseModel):
     operation: str
     scope: str
     period: str
+    position: int  # the ledger position the approval view stands for
+    as_of: datetime | None
     approvals: list[ApprovalPublic]
+
+
+class FiguresPublic(BaseModel):
+    level: str
+    unit: str
+    period: str
+    households_served: int
+    people_reached: int
+    approved: bool
+    approved_level: str | None  # the highest level that approved this unit's period
 
 
 class HeldFactPublic(BaseModel):

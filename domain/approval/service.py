@@ -171,18 +171,9 @@ class ApprovalReading:
     def __init__(self, service: ApprovalService) -> None:
         self.service = service
 
-    def period(self, operation: str, scope: str, actor: Actor) -> Period:
+    def check_reader(self, operation: str, actor: Actor) -> None:
         actor.check_role(*READERS)
-        book = self.service.book(operation, scope)
-        return book.period if book is not None else workflow(operation).periods[0]
-
-    def approvals(self, operation: str, scope: str, actor: Actor) -> list[Approval]:
-        actor.check_role(*READERS)
-        book = self.service.book(operation, scope)
-        if book is None:
-            return []
-        found = [Approval(**found) for found in book.approvals.values()]
-        return sorted(found, key=lambda a: (a.period, a.level, a.unit))
+        workflow(operation)
 
     def held(self, operation: str, scope: str, actor: Actor) -> list[dict[str, Any]]:
         """Held facts without what identifies a person (their keyed hash, their contact)."""
