@@ -6,14 +6,16 @@ before it, and a committee registered a moment ago is among the units below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import select
 
 from adapters.database import view_counts, view_labels
 from adapters.views import SqlViewStore
-from domain.approval.workflow import NATIONAL, RAMADAN
+from domain.approval.workflow import NATIONAL, RAMADAN, days_of
+from projections import approval
+from projections.approved_figures import period_kind, standing
 from projections.completeness import VIEW, unit_day
 
 
@@ -91,3 +93,34 @@ class CompletenessFigures:
             for measure, value in conn.execute(query):
                 figures[measure] += int(value)
         return figures, position
+
+
+DifferenceRow = tuple[str, str, str, str, str, int | None, int | None]
+
+
+def approved_differences(views: SqlViewStore) -> Iterator[DifferenceRow]:
+    """Every standing approval whose figures differ from its unit's period in ``views``.
+
+    Run on a replay's views (rebuilt from the events alone): while approved, a period's
+    figures cannot change, so the figures approved must equal those the events give.
+    A row reads (view, scope, level, UNIT|PERIOD, figure:MEASURE, approved, replayed).
+    """
+    figures = CompletenessFigures(views, lambda: None)
+    query = select(view_labels.c.scope, view_labels.c.value).where(
+        view_labels.c.view == approval.VIEW,
+        view_labels.c.dimension == "workflow",
+        view_labels.c.name == "operation",
+    )
+    with views.engine.connect() as conn:
+        books = sorted((str(scope), str(operation)) for scope, operation in conn.execute(query))
+    for scope, operation in books:
+        table = views.table(approval.VIEW, scope)
+        kind = period_kind(table)
+        for found in standing(table):
+            days = days_of(found["period"], kind)
+            counted, _ = figures.at(operation, scope, found["level"], found["unit"], days)
+            for measure, value in sorted(found["figures"].items()):
+                if counted.get(measure) != value:
+                    at = approval.member(found["unit"], found["period"])
+                    yield (approval.VIEW, scope, found["level"], at, approval.FIGURE + measure,
+                           value, counted.get(measure))  # fmt: skip
