@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         ge=0,
         description="how far past ?as_of= the log is read for events committed late",
     )
+    completeness_delay_days: int = Field(
+        1,
+        ge=0,
+        le=366,
+        description="days after a period's end a report still counts as on time (completeness)",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     run_projections: bool = Field(True, description="run the projection runner in the API")

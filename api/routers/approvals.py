@@ -12,15 +12,21 @@ from api.routers.exports import CSV, HxlQuery, csv_response
 from api.schemas.approvals import (
     ApprovalPublic,
     ApprovalsPublic,
+    CompletenessPublic,
+    CompletenessRow,
     FiguresPublic,
     HeldFactPublic,
+    LevelQuery,
+    PeriodQuery,
+    SpanQuery,
     UnapprovalCreate,
     WorkflowCreate,
     errors,
 )
 from api.schemas.common import CommandPublic
 from domain.approval.commands import ApprovePeriod, ConfigureApprovals, UnapprovePeriod
-from projections import approval, approved_figures, completeness
+from domain.approval.workflow import Period
+from projections import approval, approved_figures, completeness, completeness_report
 from projections.hxl import table
 
 router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
@@ -150,6 +156,45 @@ def _figures(
     container.approvals.reading.check_reader(operation, actor)
     counted = reader.read(completeness.VIEW, scope).table
     return approved_figures.figures(counted, reader.read(approval.VIEW, scope).table)
+
+
+@router.get(
+    "/{operation}/{scope}/completeness",
+    response_model=CompletenessPublic,
+    responses=errors(401, 403, 404, 422),
+)
+def completeness_view(
+    operation: str,
+    scope: str,
+    container: ContainerDep,
+    actor: ActorDep,
+    reader: ViewReaderDep,
+    level: LevelQuery = "committee",
+    period: PeriodQuery = Period.DAY,
+    first: SpanQuery = None,
+    last: SpanQuery = None,
+) -> CompletenessPublic:
+    """Expected, reported, on time, late and silent reports per unit and period, silent first.
+
+    A committee is expected each day between its first and last delivery day, or each day
+    from ``first`` to ``last`` when given; on time means recorded by the period's end plus
+    TADAMON_COMPLETENESS_DELAY_DAYS.
+    """
+    container.approvals.reading.check_reader(operation, actor)
+    found = reader.read(completeness.VIEW, scope)
+    delay = container.settings.completeness_delay_days
+    rows = completeness_report.completeness(
+        found.table, level, period, delay, completeness_report.Span(first, last)
+    )
+    return CompletenessPublic(
+        scope=scope,
+        level=level,
+        period=period.value,
+        delay_days=delay,
+        position=found.position,
+        as_of=found.as_of,
+        units=[CompletenessRow(**r) for r in rows],
+    )
 
 
 @router.get(

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict
 
-from api.schemas.common import Reason
+from api.schemas.common import Day, Reason
+from domain.approval.workflow import Period
+
+LevelQuery = Annotated[
+    Literal["committee", "province", "region", "national"],
+    Query(description="the level units are counted at"),
+]
+PeriodQuery = Annotated[
+    Literal[Period.DAY, Period.WEEK], Query(description="count by day or by ISO week")
+]
+SpanQuery = Annotated[
+    Day | None, Query(description="YYYY-MM-DD: expect every committee from/to this day")
+]
 
 
 class WorkflowCreate(BaseModel):
@@ -57,6 +70,27 @@ class HeldFactPublic(BaseModel):
     period: str
     held_at: str
     facts: dict[str, Any]
+
+
+class CompletenessRow(BaseModel):
+    level: str
+    unit: str
+    period: str
+    expected: int
+    reported: int
+    on_time: int
+    late: int
+    silent: int
+
+
+class CompletenessPublic(BaseModel):
+    scope: str
+    level: str
+    period: str
+    delay_days: int
+    position: int
+    as_of: datetime | None
+    units: list[CompletenessRow]  # the units with the most silent days first
 
 
 class ErrorPublic(BaseModel):
