@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from domain.actors import Actor
-from domain.approval.book import Approval
+from domain.approval.book import Approval, ApprovalBook
 from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, PeriodApprovedError
-from domain.approval.service import ApprovalService
+from domain.approval.service import ApprovalService, lock_in
 from domain.approval.workflow import RAMADAN
 from domain.clock import local_day
 from domain.distribution.commands import RecordDelivery
@@ -38,14 +38,9 @@ class DeliveryGate:
         self.record_batch = record_batch
         approvals.releasers[OPERATION] = self.release
 
-    def lock_on(self, slug: str, committee: str, moment: datetime) -> Approval | None:
-        if moment.tzinfo is None:
-            return None  # refused later, with its own reason
-        return self.approvals.lock_on(OPERATION, slug, committee, local_day(moment))
-
     def check_unlocked(self, slug: str, committee: str, moment: datetime, field: str) -> None:
         """Reversals and corrections are refused, naming the approval, while it stands."""
-        lock = self.lock_on(slug, committee, moment)
+        lock = _lock_on(self.approvals.book(OPERATION, slug), committee, moment)
         if lock is not None:
             raise PeriodApprovedError(lock.describe(), field)
 
@@ -60,10 +55,11 @@ class DeliveryGate:
         mode: BatchMode,
     ) -> BatchOutcome:
         ledger = self.approvals.ledger
+        book = self.approvals.book(OPERATION, slug)  # once per batch: the cache re-reads it
         locks = {
             i: lock
             for i, item in enumerate(items)
-            if (lock := self.lock_on(slug, item.committee, item.delivered_at)) is not None
+            if (lock := _lock_on(book, item.committee, item.delivered_at)) is not None
         }
         whole = Subset(list(range(len(items))), items, keys, legacy, contacts)
         if not locks:
@@ -85,25 +81,19 @@ class DeliveryGate:
             if rest.indices
             else BatchOutcome([], 0)
         )
-        held_at = ledger.retrying(lambda: self._hold(slug, whole, sorted(to_hold), actor))
+        held_at = ledger.retrying(lambda: self._hold(slug, whole, to_hold, actor))
         merged = {r.index: r for r in outcome.items} | answers
         return BatchOutcome([merged[i] for i in range(len(items))], max(outcome.position, held_at))
 
-    def _hold(self, slug: str, whole: Subset, indices: list[int], actor: Actor) -> int:
+    def _hold(self, slug: str, whole: Subset, locks: dict[int, Approval], actor: Actor) -> int:
         book = self.approvals.book_to_change(OPERATION, slug, actor)
         held = False
-        for i in indices:
+        for i, lock in sorted(locks.items()):
             item = whole.items[i]
             if item.delivery_id in book.held:
                 continue  # sent again while held: held once
-            period = self.lock_on(slug, item.committee, item.delivered_at)
-            assert period is not None  # noqa: S101 - found locked by the caller
             book.hold(
-                item.delivery_id,
-                RAMADAN.lowest.name,
-                item.committee,
-                period.period,
-                whole.facts(i, actor),
+                item.delivery_id, lock.level, item.committee, lock.period, whole.facts(i, actor)
             )
             held = True
         return last_position(self.approvals.ledger.save(book)) if held else 0
@@ -126,6 +116,12 @@ class DeliveryGate:
         contacts = {i: f["contact"] for i, f in enumerate(facts) if f.get("contact")}
         outcome = self.record_batch(slug, items, keys, legacy, actor, BatchMode.RECORD, contacts)
         return {r.item_id: r.code or r.status.value for r in outcome.items}
+
+
+def _lock_on(book: ApprovalBook | None, committee: str, moment: datetime) -> Approval | None:
+    if moment.tzinfo is None:
+        return None  # refused later, with its own reason
+    return lock_in(book, committee, local_day(moment))
 
 
 class Subset:

@@ -42,11 +42,7 @@ class ApprovalService:
 
     def lock_on(self, operation: str, scope: str, unit: str, day: date) -> Approval | None:
         """The approval that locks a lowest-level unit's day, if any (the write paths' check)."""
-        book = self.book(operation, scope)
-        if book is None:
-            return None
-        lowest = workflow(operation).lowest.name
-        return book.approval(lowest, unit, period_of(day, book.period))
+        return lock_in(self.book(operation, scope), unit, day)
 
     def configure(self, command: ConfigureApprovals, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -152,6 +148,13 @@ class ApprovalService:
             default = workflow(operation).periods[0]
             book = ApprovalBook(operation, scope, default.value, actor.name)
         return book
+
+
+def lock_in(book: ApprovalBook | None, unit: str, day: date) -> Approval | None:
+    """The approval of ``book`` locking a lowest-level unit's day (a batch reads the book once)."""
+    if book is None:
+        return None
+    return book.approval(workflow(book.operation).lowest.name, unit, period_of(day, book.period))
 
 
 def _check_approver(actor: Actor, level: Level, unit: str) -> None:
