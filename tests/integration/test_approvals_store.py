@@ -8,7 +8,7 @@ import pytest
 
 from adapters.bootstrap import Container
 from domain.actors import Actor, ForbiddenError, Role
-from domain.approval.commands import ApprovePeriod, UnapprovePeriod
+from domain.approval.commands import ApprovePeriod, ConfigureApprovals, UnapprovePeriod
 from domain.approval.errors import (
     HELD_FOR_APPROVED_PERIOD,
     PERIOD_APPROVED,
@@ -17,6 +17,7 @@ from domain.approval.errors import (
     PeriodApprovedError,
 )
 from domain.distribution.commands import RecordDelivery
+from domain.errors import ConflictError, DomainError
 from domain.geography import check_province
 from domain.outcomes import ItemStatus
 from tests.workload import ADMIN, CAMPAIGN, COMMITTEES, launch
@@ -176,3 +177,30 @@ def test_who_approves_each_level_is_a_scope_of_the_token(container: Container) -
         else:
             with pytest.raises(ForbiddenError):
                 approve(container, level, unit, actor)
+
+
+def test_a_campaign_approved_by_week_locks_every_day_of_the_week(container: Container) -> None:
+    launch(container)
+    configure = ConfigureApprovals("distribution", CAMPAIGN, "week")
+    assert container.approvals.configure(configure, ADMIN).created
+    saturday = datetime(2020, 4, 25, 12, tzinfo=UTC)  # 2020-W17 runs Monday 20 to Sunday 26
+    items = [delivery(1, size=2), RecordDelivery("ap-2", "casa-anfa", "AP0000002", 7, saturday)]
+    container.distribution.record_deliveries(CAMPAIGN, items, ADMIN)
+    week = ApprovePeriod("distribution", CAMPAIGN, "committee", "casa-anfa", "2020-W17")
+    container.approvals.approve(week, CHAIR)
+    book = container.approvals.book("distribution", CAMPAIGN)
+    assert book is not None
+    approved = book.approval("committee", "casa-anfa", "2020-W17")
+    assert approved is not None and approved.figures == {
+        "households_served": 2,
+        "people_reached": 2 + 7,
+    }
+    with pytest.raises(PeriodApprovedError):
+        container.distribution.reverse_delivery(CAMPAIGN, "ap-2", "wrong household", ADMIN)
+    with pytest.raises(ConflictError):
+        container.approvals.configure(ConfigureApprovals("distribution", CAMPAIGN, "day"), ADMIN)
+    with pytest.raises(DomainError) as badly:
+        container.approvals.approve(
+            ApprovePeriod("distribution", CAMPAIGN, "committee", "casa-anfa", DAY), CHAIR
+        )
+    assert (badly.value.field, badly.value.reason) == ("period", "must be a week such as 2020-W17")
