@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
+from adapters.approvals import CompletenessFigures, CompletenessUnits
 from adapters.audit.heads_file import HeadsFile
 from adapters.audit.merkle import MerkleLog
 from adapters.audit.rows import StoredRows
@@ -41,6 +42,8 @@ from adapters.tokens import BindingCheck, TokenStore
 from adapters.views import SqlViewStore, ViewDeliveryLocator
 from adapters.wakeup import listen_for_appends
 from domain.actors import Role
+from domain.approval.gate import DeliveryGate
+from domain.approval.service import ApprovalService
 from domain.distribution.listing import ListService
 from domain.distribution.service import DistributionService
 from domain.distribution.vouchers import VoucherMinter
@@ -49,17 +52,19 @@ from domain.geography import check_province
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
 from domain.marhaba.service import MarhabaService
-from projections import delivery_index, distribution, donations, marhaba
+from projections import approval, completeness, delivery_index, distribution, donations, marhaba
 from projections.ports import Projection
 from projections.runner import Runner
 
 # Views that commands read: always kept by the API process, straight from the store.
-COMMAND_PROJECTIONS: tuple[Projection, ...] = (delivery_index.PROJECTION,)
+# (completeness: the figures an approval names and the units it waits for.)
+COMMAND_PROJECTIONS: tuple[Projection, ...] = (delivery_index.PROJECTION, completeness.PROJECTION)
 # Views people read: fed in-process, or by Kafka workers in the scaled-out deployment.
 TOTALS_PROJECTIONS: tuple[Projection, ...] = (
     distribution.PROJECTION,
     marhaba.PROJECTION,
     donations.PROJECTION,
+    approval.PROJECTION,
 )
 
 
@@ -113,6 +118,7 @@ class Container:
     personal: PersonalData
     lists: ListService
     list_entries: ListEntries
+    approvals: ApprovalService
 
     def close(self) -> None:
         self.live.stop()
@@ -164,6 +170,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     )
     marhaba_service = MarhabaService(ledger, hasher, streams)
     donation_service = DonationService(ledger, streams=streams)
+    approvals = _approvals(ledger, views, runner, service)
     targets = field_targets(service, marhaba_service, donation_service)
     lists = ListService(ledger, hasher, streams, voucher_minter(settings))
     targets["enrolments"] = Target(ENROLMENTS, submit=lists.enrol, check_scope=lists.campaign)
@@ -188,6 +195,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         personal,
         lists,
         ListEntries(engine, ledger),
+        approvals,
     )
 
 
@@ -195,9 +203,9 @@ def binding_check(distribution: DistributionService, marhaba: MarhabaService) ->
     """A token is issued only for a committee, site or province that exists (404 otherwise)."""
 
     def check(role: Role, within: str, scope: str) -> None:
-        if role is Role.COMMITTEE:
+        if role in (Role.COMMITTEE, Role.CHAIR):
             distribution.committee(within, scope)
-        elif role is Role.REGISTRAR:
+        elif role in (Role.REGISTRAR, Role.COORDINATOR):
             distribution.campaign(within, to_change=False)
             check_province(scope, "province")
         else:
@@ -209,6 +217,19 @@ def binding_check(distribution: DistributionService, marhaba: MarhabaService) ->
 def kobo_pull(container: Container) -> KoboPull:
     """The Kobo pull over the webhook's recording path and the pull's own small tables."""
     return KoboPull(container.kobo, PullState(container.engine))
+
+
+def _approvals(
+    ledger: Ledger, views: SqlViewStore, runner: Runner, distribution: DistributionService
+) -> ApprovalService:
+    """Approvals, and their lock on the write paths that change approved figures."""
+    approvals = ApprovalService(
+        ledger,
+        CompletenessUnits(views, runner.catch_up),
+        CompletenessFigures(views, runner.catch_up),
+    )
+    distribution.gate = DeliveryGate(approvals, distribution._record_batch)
+    return approvals
 
 
 def field_targets(

@@ -73,6 +73,12 @@ class Settings(BaseSettings):
         description="the runner copies every view this often (events) so ?as_of= folds only "
         "the tail from the nearest copy; 0: never",
     )
+    completeness_delay_days: int = Field(
+        1,
+        ge=0,
+        le=366,
+        description="days after a period's end a report still counts as on time (completeness)",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     run_projections: bool = Field(True, description="run the projection runner in the API")

@@ -13,6 +13,7 @@ from adapters.bootstrap import Container
 from api import errors, statuses
 from api.middleware import RequestContext
 from api.routers import (
+    approvals,
     audit,
     campaigns,
     dashboard,
@@ -65,6 +66,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(kobo.router)
     app.include_router(audit.router)
     app.include_router(tokens.router)
+    app.include_router(approvals.router)
     app.include_router(dashboard.router)
     app.include_router(field.router)
     statuses.document_statuses(app)

@@ -161,17 +161,25 @@ def project(
 @tokens_app.command("create")
 def tokens_create(
     role: Annotated[
-        Role, typer.Option(help="admin, committee, site, donations, auditor or registrar")
+        Role,
+        typer.Option(
+            help="admin, committee, site, donations, auditor, registrar, chair, coordinator, "
+            "national"
+        ),
     ],
     campaign: Annotated[
-        str | None, typer.Option(help="campaign of the committee (or of the registrar)")
+        str | None,
+        typer.Option(help="campaign of the committee, registrar, chair or coordinator"),
     ] = None,
-    committee: Annotated[str | None, typer.Option(help="committee code (committee role)")] = None,
+    committee: Annotated[
+        str | None, typer.Option(help="committee code (committee and chair roles)")
+    ] = None,
     operation: Annotated[str | None, typer.Option(help="operation of the site")] = None,
     site: Annotated[str | None, typer.Option(help="reception site code (site role)")] = None,
     label: Annotated[str, typer.Option(help="who the token is for")] = "",
     province: Annotated[
-        str | None, typer.Option(help="ISO 3166-2:MA province code (registrar role)")
+        str | None,
+        typer.Option(help="ISO 3166-2:MA province code, e.g. MA-CAS (registrar, coordinator)"),
     ] = None,
 ) -> None:
     """Print a new bearer token, then its id on stderr; only its SHA-256 digest is stored."""

@@ -15,14 +15,31 @@ class Role(StrEnum):
     DONATIONS = "donations"
     AUDITOR = "auditor"
     REGISTRAR = "registrar"  # enrols households on the lists of one province's committees
+    # Approvers of the figures (domain/approval): a committee's chair, a province's
+    # coordinator, and the national level (regions and the nation).
+    CHAIR = "chair"
+    COORDINATOR = "coordinator"
+    NATIONAL = "national"
 
 
 # A scoped role's token belongs to one committee of one campaign, one site of one
-# operation, or one province of one campaign (a registrar): a code alone names different
-# committees in different campaigns.
-SCOPE_PARENT = {Role.COMMITTEE: "campaign", Role.SITE: "operation", Role.REGISTRAR: "campaign"}
+# operation, or one province of one campaign (a registrar, a coordinator): a code alone
+# names different committees in different campaigns.
+SCOPE_PARENT = {
+    Role.COMMITTEE: "campaign",
+    Role.SITE: "operation",
+    Role.REGISTRAR: "campaign",
+    Role.CHAIR: "campaign",
+    Role.COORDINATOR: "campaign",
+}
 # What the scope itself is, as `tadamon tokens create` names its flag.
-SCOPE_KIND = {Role.COMMITTEE: "committee", Role.SITE: "site", Role.REGISTRAR: "province"}
+SCOPE_KIND = {
+    Role.COMMITTEE: "committee",
+    Role.SITE: "site",
+    Role.REGISTRAR: "province",
+    Role.CHAIR: "committee",
+    Role.COORDINATOR: "province",
+}
 
 
 class ForbiddenError(DomainError):

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Column, Engine, Table, select
 
+from adapters.approvals import approved_differences
 from adapters.audit.fresh import FreshStore, fresh_view_store
 from adapters.checkpoints import SqlCheckpoints, rebuild_through_checkpoints
 from adapters.database import view_counts, view_labels
@@ -93,6 +94,8 @@ class Replay:
             report.seconds = time.perf_counter() - started
             for projection in self.projections:
                 report.positions[projection.name] = self._compare(fresh, projection, report)
+            for difference in approved_differences(fresh.views):  # approved = replayed
+                report.add(Difference(*difference))
         return report
 
     def _first_rebuild(

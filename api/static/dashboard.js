@@ -16,6 +16,7 @@
     head: -1,
     totals: null,
     extra: { marhaba: null, donations: null },
+    completeness: null,
     activity: [],
     timer: null,
     generation: 0,
@@ -95,6 +96,21 @@
   // Fills "{name}" slots of a phrase from i18n.js.
   function phrase(text, values) {
     return text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
+  }
+
+  // Read only by approvers, admins and auditors: for another token the panel stays hidden.
+  async function optional(path) {
+    try {
+      return await api(path);
+    } catch (error) {
+      if (error.message === "unauthorized") throw error;
+      return null;
+    }
+  }
+
+  function completenessPath(fresh) {
+    const campaign = encodeURIComponent(state.campaign);
+    return `/v1/approvals/distribution/${campaign}/completeness?level=committee&${fresh.split("?")[1]}`;
   }
 
   // -- language -------------------------------------------------------------------------
@@ -320,12 +336,68 @@
     $("activity").closest("section").hidden = state.forbidden.has("activity");
   }
 
+  // Completeness per committee over the campaign: each period's rows summed by unit,
+  // the units with the most silent days first (the server orders periods the same way).
+  const COUNTS = ["expected", "reported", "on_time", "late", "silent"];
+
+  function completenessByUnit(rows) {
+    const units = new Map();
+    for (const row of rows) {
+      const unit = units.get(row.unit) || { unit: row.unit, expected: 0, reported: 0, on_time: 0, late: 0, silent: 0 };
+      COUNTS.forEach((key) => (unit[key] += row[key]));
+      units.set(row.unit, unit);
+    }
+    return [...units.values()].sort((a, b) => b.silent - a.silent || a.unit.localeCompare(b.unit));
+  }
+
+  function stackBar(unit) {
+    const item = document.createElement("li");
+    const label = document.createElement("span");
+    label.textContent = unit.unit;
+    const track = document.createElement("div");
+    track.className = "stack";
+    for (const key of ["on_time", "late", "silent"]) {
+      const part = document.createElement("div");
+      part.className = "part " + key;
+      part.style.inlineSize = unit.expected ? (100 * unit[key]) / unit.expected + "%" : "0%";
+      part.title = `${words()[key]}: ${number(unit[key])}`;
+      track.append(part);
+    }
+    item.append(label, track);
+    return item;
+  }
+
+  function renderCompleteness() {
+    const data = state.completeness;
+    $("completeness-panel").hidden = !data;
+    if (!data) return;
+    const units = completenessByUnit(data.units);
+    const rows = units.map((unit) => {
+      const row = document.createElement("tr");
+      row.dataset.unit = unit.unit;
+      const name = document.createElement("th");
+      name.scope = "row";
+      name.textContent = unit.unit;
+      row.append(name);
+      COUNTS.forEach((key) => {
+        const cell = document.createElement("td");
+        cell.dataset.count = key;
+        cell.textContent = number(unit[key]);
+        row.append(cell);
+      });
+      return row;
+    });
+    $("completeness").replaceChildren(...rows);
+    $("completeness-chart").replaceChildren(...units.slice(0, 12).map(stackBar));
+  }
+
   function render() {
     renderMine();
     renderDistribution();
     renderExtra("marhaba");
     renderExtra("donations");
     renderActivity();
+    renderCompleteness();
     if (state.updatedAt) $("updated").textContent = moment(state.updatedAt);
     if (document.body.dataset.state) showStatus(document.body.dataset.state);
   }
@@ -370,6 +442,7 @@
       ? await section("marhaba", `/v1/operations/${encodeURIComponent(state.operation)}/${fresh}`)
       : null;
     state.extra.donations = await section("donations", `/v1/donations/${fresh}`);
+    state.completeness = state.campaign ? await optional(completenessPath(fresh)) : null;
     state.updatedAt = new Date().toISOString();
     render();
   }

@@ -43,6 +43,7 @@ class DeliveryCorrection:
         """``legacy``: the key the new household's number had under the old spelling."""
         service = self.service
         campaign = service.campaign(self.slug)
+        service.check_unlocked(self.slug, item.committee, item.delivered_at, "delivered_at")
         old_spelling = {0: legacy} if legacy else {}
         found = batch_streams(
             self.slug,
@@ -94,6 +95,7 @@ class DeliveryCorrection:
         if old.delivery_id == item.delivery_id:
             return False
         self.actor.check_scope(Role.COMMITTEE, self.slug, old.committee, "delivery_id")
+        self.service.check_unlocked(self.slug, old.committee, old.delivered_at, "delivery_id")
         old.reverse(self.replaced, self.reason, self.actor.name)
         committee = self.service.committee(self.slug, old.committee)
         committee.take_back(self.replaced)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -30,6 +30,9 @@ from domain.ledger import Ledger
 from domain.outcomes import BatchMode, BatchOutcome, CorrectionOutcome, Outcome
 from domain.ports import ContactSealer, DeliveryLocator, StreamIndex
 
+if TYPE_CHECKING:
+    from domain.approval.gate import DeliveryGate
+
 
 class DistributionService(CampaignSetup):
     """Deliveries, reversals and corrections, on top of the campaign's set-up commands."""
@@ -49,6 +52,7 @@ class DistributionService(CampaignSetup):
         self.locator = locator
         self.clock = clock
         self.contacts = contacts
+        self.gate: DeliveryGate | None = None  # approved periods' lock (domain/approval)
 
     def record_deliveries(
         self,
@@ -65,6 +69,8 @@ class DistributionService(CampaignSetup):
         legacy = {i: old for i, old in enumerate(old_keys) if old}
         refused = resolve_vouchers(self.ledger.repository, self.streams, slug, items, keys)
         contacts = self._sealed_contacts(slug, items, keys)
+        if self.gate is not None:  # a delivery dated in an approved period is held
+            return self.gate.record(slug, items, keys, legacy, contacts, actor, mode, refused)
         return self.ledger.retrying(
             lambda: self._record_batch(slug, items, keys, legacy, actor, mode, contacts, refused)
         )
@@ -140,6 +146,7 @@ class DistributionService(CampaignSetup):
         def reverse() -> Outcome:
             household: Household = self.ledger.repository.get(hid)
             actor.check_scope(Role.COMMITTEE, slug, household.committee, "delivery_id")
+            self.check_unlocked(slug, household.committee, household.delivered_at, "delivery_id")
             if not household.reverse(delivery_id, reason, actor.name):
                 return Outcome(False, 0)  # a resent reversal: already done
             closed = self._closed_books(slug, actor)
@@ -195,6 +202,11 @@ class DistributionService(CampaignSetup):
                 "delivery_id",
             )
         return household
+
+    def check_unlocked(self, slug: str, committee: str, moment: datetime, field: str) -> None:
+        """Refuse a change to an approved period's figures (domain/approval), naming it."""
+        if self.gate is not None:
+            self.gate.check_unlocked(slug, committee, moment, field)
 
     def household_of(self, slug: str, delivery_id: str) -> UUID | None:
         """The household a delivery id belongs to, from the id's own stream.

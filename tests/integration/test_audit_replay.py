@@ -8,11 +8,17 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlalchemy import text
 
 from adapters.audit.replay import Difference
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container, all_projections, bootstrap
+from adapters.bootstrap import (
+    COMMAND_PROJECTIONS,
+    TOTALS_PROJECTIONS,
+    Container,
+    all_projections,
+    bootstrap,
+)
 from adapters.settings import Settings
 from domain.actors import Actor
 from domain.distribution.commands import RecordDelivery
-from projections import delivery_index, distribution
+from projections import distribution
 from projections.rebuild import RebuildProgress
 from projections.tally import Table
 from tests.integration.test_distribution_store import START, C, prepare, random_history
@@ -76,7 +82,7 @@ def test_a_lagging_live_view_is_compared_where_it_stands(
         report = kafka_fed.audit.replay()
         head = kafka_fed.ledger.recorder.max_notification_id()
         assert report.ok, report.differences
-        assert report.positions == {**stood, delivery_index.VIEW: head}
+        assert report.positions == {**stood, **{p.name: head for p in COMMAND_PROJECTIONS}}
         assert stood[distribution.VIEW] < head
     finally:
         kafka_fed.close()

@@ -184,5 +184,5 @@ def test_every_event_has_a_label_in_three_languages() -> None:
     labelled = {lang: set(re.findall(r'"([A-Za-z]+\.[A-Za-z]+)":', body)) for lang, body in
                 zip(blocks[::2], blocks[1::2], strict=True)}  # fmt: skip
     wanted = _event_types()
-    assert len(wanted) == 45  # 32, closed books' 2, and issue 14's lists and vouchers
+    assert len(wanted) == 50  # 32, closed books' 2, lists and vouchers' 11, approvals' 5
     assert labelled == {"ar": wanted, "fr": wanted, "en": wanted}

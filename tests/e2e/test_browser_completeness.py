@@ -1,0 +1,66 @@
+"""The dashboard's completeness table and chart in chromium: silent committees first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.actors import Role
+from tests.conftest import LiveServer
+from tests.e2e.test_browser_dashboard import ARTIFACTS, browser, watch  # noqa: F401 - fixture
+from tests.e2e.test_http_distribution import delivery, setup_campaign
+
+pytestmark = pytest.mark.browser
+# casa-sidi delivered on the 26th and the 28th (silent on the 27th); casa-anfa on the 26th.
+PLAN = [
+    (1, "casa-anfa", "2020-04-26T10:00:00+01:00"),
+    (2, "casa-sidi", "2020-04-26T11:00:00+01:00"),
+    (3, "casa-sidi", "2020-04-28T11:00:00+01:00"),
+]
+
+
+def test_completeness_lists_silent_committees_first_in_three_languages(
+    browser: Any,  # noqa: F811 - the fixture
+    live_server: LiveServer,
+) -> None:
+    from playwright.sync_api import expect
+
+    admin = live_server.token(Role.ADMIN)
+    with httpx.Client(base_url=live_server.url, timeout=30) as http:
+        setup_campaign(http, admin)
+        items = [delivery(n, code, when=when) for n, code, when in PLAN]
+        sent = http.post(
+            "/v1/campaigns/ramadan-1441/deliveries?wait=true", json={"items": items}, headers=admin
+        )
+        assert sent.json()["recorded"] == len(PLAN)
+    auditor = live_server.token(Role.AUDITOR)["Authorization"].split(" ", 1)[1]
+    context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    problems = watch(page, live_server.url)
+    page.goto(f"{live_server.url}/?poll=400#auditor={auditor}")
+    rows = page.locator("#completeness tr")
+    expect(rows).to_have_count(2)
+    cells = page.locator("#completeness tr:first-child td")
+    # Recorded years after these 2020 days: every report is late.
+    expect(cells).to_have_text(["3", "2", "0", "2", "1"])
+    assert rows.nth(0).get_attribute("data-unit") == "casa-sidi"
+    assert rows.nth(1).get_attribute("data-unit") == "casa-anfa"
+    expect(page.locator("#completeness-panel h2")).to_have_text("Who has reported")
+    expect(page.locator("#completeness-chart li")).to_have_count(2)
+    silent = page.locator("#completeness-chart li:first-child .silent")
+    share = silent.evaluate("e => parseFloat(e.style.inlineSize)")
+    assert round(share, 2) == round(100 / 3, 2)  # 1 silent day of 3 expected
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert overflow is False  # phone-first: no horizontal scrolling at 390 px
+    wrap = page.locator("#completeness-panel .table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")  # nor inside the table
+    page.get_by_role("button", name="العربية").click()
+    expect(page.locator("#completeness-panel thead th").last).to_have_text("صامتة")
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator("#completeness-panel thead th").last).to_have_text("Silencieux")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-completeness-phone.png"), full_page=True)
+    context.close()
+    assert problems == []

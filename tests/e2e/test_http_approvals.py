@@ -1,0 +1,88 @@
+"""Approvals over HTTP on both stores: figures say whether and where they are approved."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from datetime import UTC, datetime
+
+import httpx
+
+from domain.actors import Role
+from domain.distribution.commands import RecordDelivery
+from tests.conftest import LiveServer
+from tests.workload import ADMIN, CAMPAIGN, launch
+
+DAY = "2020-04-26"
+MORNING = datetime(2020, 4, 26, 9, tzinfo=UTC)
+SIZES = {"casa-anfa": [2, 3], "rabat-agdal": [4]}
+A = f"/v1/approvals/distribution/{CAMPAIGN}"
+
+
+def _deliver(server: LiveServer) -> None:
+    items = [
+        RecordDelivery(f"h-{code}-{n}", code, f"HT{i:03d}{n:04d}", size, MORNING)
+        for i, (code, sizes) in enumerate(SIZES.items())
+        for n, size in enumerate(sizes)
+    ]
+    server.container.distribution.record_deliveries(CAMPAIGN, items, ADMIN)
+
+
+def _instant() -> str:
+    time.sleep(0.01)  # the next event is recorded strictly after this instant
+    moment = datetime.now(UTC).isoformat()
+    time.sleep(0.01)
+    return moment
+
+
+def test_figures_and_approvals_now_and_as_of(live_server: LiveServer) -> None:
+    launch(live_server.container)
+    _deliver(live_server)
+    chair = live_server.token(Role.CHAIR, "casa-anfa", CAMPAIGN)
+    coordinator = live_server.token(Role.COORDINATOR, "MA-CAS", CAMPAIGN)
+    auditor = live_server.token(Role.AUDITOR)
+    with httpx.Client(base_url=live_server.url, timeout=30) as http:
+        before = _instant()
+        first = http.post(f"{A}/committee/casa-anfa/{DAY}", headers=chair)
+        assert first.status_code == 201, first.text
+        between = _instant()
+        second = http.post(f"{A}/province/MA-CAS/{DAY}?wait=true", headers=coordinator)
+        assert second.status_code == 201, second.text
+        again = http.post(f"{A}/province/MA-CAS/{DAY}", headers=coordinator)
+        assert (again.status_code, again.json()["status"]) == (200, "unchanged")
+        now = http.get(f"{A}/figures", params={"min_position": second.json()["position"]},
+                       headers=auditor).json()  # fmt: skip
+        past = http.get(A, params={"as_of": between}, headers=auditor).json()
+        earliest = http.get(A, params={"as_of": before}, headers=auditor).json()
+        hxl = http.get(f"{A}/figures.csv", params={"hxl": "1"}, headers=auditor)
+        listed = http.get(A, headers=live_server.token(Role.COMMITTEE, "casa-anfa"))
+    by_unit = {(r["level"], r["unit"]): r for r in now}
+    casa = sum(SIZES["casa-anfa"])
+    assert by_unit[("committee", "casa-anfa")] == {
+        "level": "committee",
+        "unit": "casa-anfa",
+        "period": DAY,
+        "households_served": len(SIZES["casa-anfa"]),
+        "people_reached": casa,
+        "approved": True,
+        "approved_level": "province",
+    }
+    assert (by_unit[("committee", "rabat-agdal")]["approved"], by_unit[("province", "MA-CAS")]
+            ["approved_level"]) == (False, "province")  # fmt: skip
+    assert by_unit[("national", "national")]["people_reached"] == casa + sum(SIZES["rabat-agdal"])
+    assert by_unit[("region", "MA-06")]["approved_level"] is None
+    assert [(a["level"], a["unit"]) for a in past["approvals"]] == [("committee", "casa-anfa")]
+    assert past["approvals"][0]["figures"] == {
+        "households_served": len(SIZES["casa-anfa"]),
+        "people_reached": casa,
+    }
+    assert earliest["approvals"] == []
+    rows = list(csv.reader(io.StringIO(hxl.text)))
+    assert rows[1] == [
+        "#meta+level", "#org+code", "#date", "#reached+hh", "#reached+ind",
+        "#status+approved", "#status+level",
+    ]  # fmt: skip
+    served = str(len(SIZES["casa-anfa"]))
+    assert ["committee", "casa-anfa", DAY, served, str(casa), "yes", "province"] in rows
+    assert listed.status_code == 403
