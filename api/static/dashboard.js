@@ -101,7 +101,8 @@
   // Read only by approvers, admins and auditors: for another token the panel stays hidden.
   async function optional(path) {
     try {
-      return await api(path);
+      const found = await api(path);
+      return found === FORBIDDEN ? null : found;
     } catch (error) {
       if (error.message === "unauthorized") throw error;
       return null;

@@ -71,7 +71,10 @@ def test_an_officer_records_a_gift_and_a_dispatch_online_with_clear_answers(
     page.fill("#in-dispatch", "bl-2")
     fill_line(dispatch, 0, item="masks", quantity="not a number")
     dispatch.locator("button[type=submit]").click()
-    expect(answer).to_have_text("Refused: lines.0.quantity: Input should be a valid decimal")
+    expect(answer).to_have_text(
+        "Refused: lines.0.quantity: Value error, must be a positive amount with at most 3 "
+        "decimals, e.g. '2.5', written as digits"
+    )
     context.set_offline(True)
     dispatch.locator("button[type=submit]").click()
     expect(answer).to_have_text("Refused: Online only: each form is sent at once.")

@@ -56,7 +56,7 @@ def test_figures_and_approvals_now_and_as_of(live_server: LiveServer) -> None:
         past = http.get(A, params={"as_of": between}, headers=auditor).json()
         earliest = http.get(A, params={"as_of": before}, headers=auditor).json()
         hxl = http.get(f"{A}/figures.csv", params={"hxl": "1"}, headers=auditor)
-        listed = http.get(A, headers=live_server.token(Role.COMMITTEE, "casa-anfa"))
+        listed = http.get(A, headers=live_server.token(Role.COMMITTEE, "casa-anfa", CAMPAIGN))
     by_unit = {(r["level"], r["unit"]): r for r in now}
     casa = sum(SIZES["casa-anfa"])
     assert by_unit[("committee", "casa-anfa")] == {

@@ -8,12 +8,24 @@ window.FieldSite = function (app) {
   const checked = (name) => document.querySelector(`input[name="${name}"]:checked`).value;
   const reference = (typed) => `${typed.toUpperCase().replace(/[^A-Z0-9.:-]/g, "")}-${new Date().toISOString().slice(0, 10)}`;
 
+  // The same crossing tapped twice must be the same facts, so that the ledger answers
+  // "already recorded" rather than refusing a reference used with another time.
+  function firstTime(body) {
+    const key = `tadamon.crossing.${body.reference}|${body.direction}|${body.mode}|${body.travellers}`;
+    const seen = localStorage.getItem(key);
+    if (seen) return seen;
+    const now = new Date().toISOString();
+    localStorage.setItem(key, now);
+    return now;
+  }
+
   async function recordMovement(event) {
     event.preventDefault();
     const body = {
       reference: reference($("in-flight").value), direction: checked("direction"), mode: checked("transport"),
-      travellers: Number($("in-travellers").value), moved_at: new Date().toISOString(),
+      travellers: Number($("in-travellers").value),
     };
+    body.moved_at = firstTime(body);
     $("movement").reset();
     await app.queue({ kind: "movement", body });
   }
