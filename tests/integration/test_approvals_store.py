@@ -158,9 +158,11 @@ def test_who_approves_each_level_is_a_scope_of_the_token(container: Container) -
     other_chair = Actor(Role.CHAIR, "chair2", "rabat-agdal", CAMPAIGN)
     coordinator = Actor(Role.COORDINATOR, "co1", "MA-CAS", CAMPAIGN)
     wrong_coordinator = Actor(Role.COORDINATOR, "co2", "MA-RAB", CAMPAIGN)
-    committee = Actor(Role.COMMITTEE, "c1", "casa-anfa")
+    committee = Actor(Role.COMMITTEE, "c1", "casa-anfa", CAMPAIGN)
+    chair_elsewhere = Actor(Role.CHAIR, "chair3", "casa-anfa", "ramadan-1442")
     matrix = [
         ("committee", "casa-anfa", other_chair, False),
+        ("committee", "casa-anfa", chair_elsewhere, False),
         ("committee", "casa-anfa", committee, False),
         ("committee", "casa-anfa", NATIONAL, False),
         ("committee", "casa-anfa", CHAIR, True),
