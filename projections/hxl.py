@@ -22,6 +22,9 @@ import pycountry
 
 Record = Mapping[str, Any]
 NOT_CORE = {
+    "listed_served": "households on a committee's list that were served (issue 14's lists)",
+    "listed_remaining": "households on a list not yet served",
+    "off_list": "kits an admin delivered outside the lists, with a reason",
     "kits": "food kits: the dictionary has no attribute for a kind of item",
     "dispatched": "kits sent to a committee, apart from those still in stock",
     "stock": "kits held by a committee, not yet delivered",

@@ -25,7 +25,7 @@ PATHS = list(command_paths(ROOT))
 
 
 def help_of(path: tuple[str, ...]) -> str:
-    wide = {"COLUMNS": "160", "TERMINAL_WIDTH": "160", "NO_COLOR": "1"}
+    wide = {"COLUMNS": "240", "TERMINAL_WIDTH": "240", "NO_COLOR": "1"}
     answer = CliRunner().invoke(app, [*path, "--help"], prog_name="tadamon", env=wide)
     assert answer.exit_code == 0, answer.output
     return answer.output
@@ -48,4 +48,5 @@ def test_usage_names_the_argument_in_capitals() -> None:
 
 def test_choices_are_listed_as_typed() -> None:
     shown = help_of(("tokens", "create"))
-    assert re.search(r"--role\s+\[admin\|committee\|site\|donations\|auditor\]\s", shown)
+    roles = r"admin\|committee\|site\|donations\|auditor\|registrar\|chair\|coordinator\|national"
+    assert re.search(rf"--role\s+\[{roles}\]\s", shown)
