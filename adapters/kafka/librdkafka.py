@@ -19,7 +19,6 @@ from adapters.settings import Settings
 log = logging.getLogger("tadamon.relay")
 BOOTSTRAP_MS = 5000  # fail fast when the broker is down; the caller backs off and retries
 MAX_BLOCK_SECONDS = 10.0  # how long a send may wait for room in a full local queue
-LINGER_MS = 100  # flush() sends at once: lingering only fills batches within a section
 
 
 def librdkafka_config(settings: Settings) -> dict[str, Any]:
@@ -29,7 +28,10 @@ def librdkafka_config(settings: Settings) -> dict[str, Any]:
         "acks": "all",
         "enable.idempotence": True,
         "allow.auto.create.topics": False,  # librdkafka's producer default is true
-        "linger.ms": LINGER_MS,
+        # Send while the relay still encodes the section: records that arrive while a
+        # request is in flight still batch. Measured against 100 ms (which left the whole
+        # section to flush()), alternating on the same events: 1.2-1.5x the relay's rate.
+        "linger.ms": 0,
         "compression.type": settings.kafka_compression,
         "request.timeout.ms": 15_000,
         "logger": logging.getLogger("tadamon.relay.librdkafka"),  # not librdkafka's stderr

@@ -18,12 +18,13 @@ from kafka.producer.future import FutureRecordMetadata
 from adapters.kafka.envelope import Headers
 from adapters.kafka.librdkafka import (
     BOOTSTRAP_MS,
-    LINGER_MS,
     MAX_BLOCK_SECONDS,
     LibrdkafkaProducer,
     librdkafka_config,
 )
 from adapters.settings import Settings
+
+LINGER_MS = 100  # flush() sends at once: lingering only fills batches within a section
 
 
 class RecordProducer(Protocol):
