@@ -114,6 +114,7 @@ def drain_seconds(container: Container, client: str, head: int) -> float:
         settings.kafka_topic,
         settings.relay_batch_size,
         container.metrics,
+        partitions=settings.kafka_partitions,
     )
     try:
         started = time.perf_counter()

@@ -90,6 +90,7 @@ class Relay:
         batch_size: int,
         metrics: Metrics,
         flush_seconds: float = FLUSH_SECONDS,
+        partitions: int | None = None,
     ) -> None:
         self.ledger = ledger
         self.positions = positions
@@ -98,6 +99,7 @@ class Relay:
         self.batch_size = batch_size
         self.metrics = metrics
         self.flush_seconds = flush_seconds
+        self.partitions = partitions  # TADAMON_KAFKA_PARTITIONS; None: whatever the topic has
         self._producer: RecordProducer | None = None
 
     def step(self) -> int:
@@ -125,6 +127,13 @@ class Relay:
     def _send(self, producer: RecordProducer, notifications: Any, start: int) -> None:
         topic = self.topic
         partitions = producer.partitions_for(topic)
+        if self.partitions is not None and len(partitions) != self.partitions:
+            # Re-created behind the relay's back (a broker that lost its log and creates a
+            # topic asked for by name, as Tansu does): its keys would land elsewhere.
+            raise TopicMismatchError(
+                f"topic {topic} now has {len(partitions)} partitions, not {self.partitions}: "
+                "relay to a new TADAMON_KAFKA_TOPIC"
+            )
         # The last section ended with a watermark at ``start`` on every partition.
         previous = dict.fromkeys(partitions, start)
         for notification in notifications:

@@ -48,6 +48,7 @@ def relay_process(container: Container, stop: threading.Event) -> None:
         settings.kafka_topic,
         settings.relay_batch_size,
         metrics,
+        partitions=settings.kafka_partitions,
     )
     wake = threading.Event()
     listener = listen_for_appends(settings, container.ledger, wake.set)

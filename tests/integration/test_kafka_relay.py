@@ -45,6 +45,7 @@ def make_relay(
         chosen.kafka_topic,
         batch_size,
         container.metrics,
+        partitions=chosen.kafka_partitions,
     )
 
 
