@@ -122,6 +122,11 @@ class Settings(BaseSettings):
         description="compression of the relay's record batches (gzip: fewer bytes on the "
         "network, more CPU in the relay)",
     )
+    kafka_client: Literal["kafka-python", "librdkafka"] = Field(
+        "kafka-python",
+        description="the relay's Kafka client: kafka-python (pure Python) or librdkafka "
+        "(confluent-kafka's C client: about twice the relay's measured rate, same guarantees)",
+    )
     metrics_port: int = Field(
         0, ge=0, le=65535, description="relay/worker Prometheus port (0: none)"
     )

@@ -1,8 +1,8 @@
 """The benchmark suite: `python -m benchmarks [--quick] [options]` (also `make bench`).
 
 Runs, on SQLite and on PostgreSQL, the season generation and replay check,
-ingest, HTTP ingest, rebuild, verification, live lag and memory benchmarks,
-prints the table and writes benchmarks/RESULTS.md with the machine it ran on.
+ingest, HTTP ingest, rebuild, verification, live lag, memory, lists and relay
+benchmarks, prints the table and writes benchmarks/RESULTS.md with the machine it ran on.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from benchmarks import (
     machine,
     memory,
     rebuild,
+    relay,
     scale,
     season,
     verify,
@@ -49,6 +50,7 @@ BENCHES = (
     "lag",
     "memory",
     "lists",
+    "relay",
 )
 FULL = {
     "scale": 1.0,
@@ -59,6 +61,7 @@ FULL = {
     "per_event": 20.0,
     "concurrency": 25,
     "lists": 8_000,
+    "relay": 50_000,
 }
 QUICK = {
     "scale": 0.003,
@@ -69,6 +72,7 @@ QUICK = {
     "per_event": 2.0,
     "concurrency": 5,
     "lists": 1_000,
+    "relay": 2_000,
 }
 
 
@@ -87,6 +91,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         "--concurrency-batches", type=int, help="batches each of the 16 concurrent writers posts"
     )
     parser.add_argument("--list-households", type=int, help="households on the benchmarked list")
+    parser.add_argument(
+        "--relay-deliveries", type=int, help="deliveries written, then relayed by each client"
+    )
     parser.add_argument(
         "--scales", help="the scale run instead: season sizes, e.g. 0.1,1,5,10 (see scale.py)"
     )
@@ -109,6 +116,7 @@ def sizes(args: argparse.Namespace) -> dict[str, float]:
         "per_event": args.per_event_seconds,
         "concurrency": args.concurrency_batches,
         "lists": args.list_households,
+        "relay": args.relay_deliveries,
     }
     chosen.update({k: v for k, v in given.items() if v is not None})
     return chosen
@@ -175,6 +183,9 @@ def backend_rows(
     if "lists" in only:
         with fresh_store(backend, tmp / "lists", url) as settings:
             show(lists.run(backend, settings, int(size["lists"]), free_port()))
+    if "relay" in only:
+        with fresh_store(backend, tmp / "relay", url) as settings:
+            show(relay.run(backend, settings, int(size["relay"])))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     if "postgres" in backends and (problem := postgres_available(args.postgres_url)):
         backends.remove("postgres")
         notes.append(f"PostgreSQL left out: {problem}")
+    if "relay" in only and (problem := relay.broker_problem()):
+        only.remove("relay")
+        notes.append(f"relay left out: {problem}")
     described = machine.describe(args.postgres_url if "postgres" in backends else None)
     if args.scales:
         return scale_run(args, backends, described, notes)
@@ -219,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         "rebuild, one transaction per event": f"{size['per_event']:g} s",
         "lists": f"{int(size['lists']):,} households imported, as many over HTTP, one committee's "
         "list and a delta after 100 deliveries",
+        "relay": f"{int(size['relay']):,} deliveries in batches of 500, then the same events "
+        "relayed to a Tansu broker by kafka-python and librdkafka in turn, 2 runs each",
     }
     given = argv if argv is not None else sys.argv[1:]
     shown = [

@@ -154,4 +154,9 @@ def live_server(container: Container) -> Iterator[LiveServer]:
         yield server
 
 
-from tests.kafka_broker import kafka_broker, kafka_overrides, own_broker  # noqa: E402, F401 - fixtures
+from tests.kafka_broker import (  # noqa: E402, F401 - fixtures
+    kafka_broker,
+    kafka_client,
+    kafka_overrides,
+    own_broker,
+)

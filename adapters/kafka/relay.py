@@ -15,12 +15,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 from kafka.partitioner.default import murmur2
 
 from adapters.kafka.envelope import event_record, watermark_record
+from adapters.kafka.librdkafka import BOOTSTRAP_MS
+from adapters.kafka.producers import RecordProducer
 from adapters.lag import RelayPositions
 from adapters.metrics import Metrics
 from adapters.settings import Settings
@@ -28,24 +29,7 @@ from domain.ledger import Ledger
 
 log = logging.getLogger("tadamon.relay")
 FLUSH_SECONDS = 30.0
-BOOTSTRAP_MS = 5000  # fail fast when the broker is down; the caller backs off and retries
 _STAMP = b'"timestamp":{"_type_":"datetime_iso","_data_":"'
-
-
-def make_producer(settings: Settings) -> KafkaProducer:
-    return KafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
-        client_id="tadamon-relay",
-        acks="all",
-        enable_idempotence=True,
-        allow_auto_create_topics=False,  # ensure_topic creates it, with its partition count
-        linger_ms=100,  # flush() sends at once: lingering only fills batches within a section
-        batch_size=256 * 1024,
-        compression_type=None if settings.kafka_compression == "none" else "gzip",
-        max_block_ms=10_000,
-        bootstrap_timeout_ms=BOOTSTRAP_MS,
-        request_timeout_ms=15_000,
-    )
 
 
 class TopicMismatchError(RuntimeError):
@@ -101,10 +85,12 @@ class Relay:
         self,
         ledger: Ledger,
         positions: RelayPositions,
-        producer_factory: Callable[[], Any],
+        producer_factory: Callable[[], RecordProducer],
         topic: str,
         batch_size: int,
         metrics: Metrics,
+        flush_seconds: float = FLUSH_SECONDS,
+        partitions: int | None = None,
     ) -> None:
         self.ledger = ledger
         self.positions = positions
@@ -112,7 +98,9 @@ class Relay:
         self.topic = topic
         self.batch_size = batch_size
         self.metrics = metrics
-        self._producer: Any = None
+        self.flush_seconds = flush_seconds
+        self.partitions = partitions  # TADAMON_KAFKA_PARTITIONS; None: whatever the topic has
+        self._producer: RecordProducer | None = None
 
     def step(self) -> int:
         """Publish one section; returns how many events were acknowledged and recorded."""
@@ -136,9 +124,16 @@ class Relay:
         self.metrics.relay_published.inc(len(notifications))
         return len(notifications)
 
-    def _send(self, producer: Any, notifications: Any, start: int) -> None:
-        futures = []
-        partitions = sorted(producer.partitions_for(self.topic))
+    def _send(self, producer: RecordProducer, notifications: Any, start: int) -> None:
+        topic = self.topic
+        partitions = producer.partitions_for(topic)
+        if self.partitions is not None and len(partitions) != self.partitions:
+            # Re-created behind the relay's back (a broker that lost its log and creates a
+            # topic asked for by name, as Tansu does): its keys would land elsewhere.
+            raise TopicMismatchError(
+                f"topic {topic} now has {len(partitions)} partitions, not {self.partitions}: "
+                "relay to a new TADAMON_KAFKA_TOPIC"
+            )
         # The last section ended with a watermark at ``start`` on every partition.
         previous = dict.fromkeys(partitions, start)
         for notification in notifications:
@@ -146,27 +141,14 @@ class Relay:
             partition = partition_of(str(notification.originator_id).encode(), partitions)
             key, value, headers = event_record(notification, time, previous[partition])
             previous[partition] = notification.id
-            futures.append(
-                producer.send(
-                    self.topic,
-                    key=key,
-                    value=value,
-                    headers=headers,
-                    partition=partition,
-                    timestamp_ms=int(time.timestamp() * 1000),
-                )
-            )
+            producer.send(topic, partition, value, headers, key, int(time.timestamp() * 1000))
         now = datetime.now(UTC)
         for partition in partitions:
             value, headers = watermark_record(
                 notifications[-1].id, partition, now, previous[partition]
             )
-            futures.append(
-                producer.send(self.topic, value=value, headers=headers, partition=partition)
-            )
-        producer.flush(timeout=FLUSH_SECONDS)
-        for future in futures:
-            future.get(timeout=0)  # raises the broker's error if any send failed
+            producer.send(topic, partition, value, headers)
+        producer.flush(self.flush_seconds)  # raises unless every record was acknowledged
 
     def _stamp(self, notification: Any) -> datetime:
         """The event's timestamp, read from its stored state without decoding the event.

@@ -9,13 +9,8 @@ from prometheus_client import start_http_server
 
 from adapters.bootstrap import TOTALS_PROJECTIONS, Container
 from adapters.kafka.consumer import KafkaProjector, make_consumer, run_projector
-from adapters.kafka.relay import (
-    Relay,
-    TopicMismatchError,
-    ensure_topic,
-    make_producer,
-    run_relay,
-)
+from adapters.kafka.producers import RecordProducer, make_producer
+from adapters.kafka.relay import Relay, TopicMismatchError, ensure_topic, run_relay
 from adapters.lag import LagProbe, RelayPositions
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
@@ -42,7 +37,7 @@ def relay_process(container: Container, stop: threading.Event) -> None:
     probe = LagProbe(container.ledger, container.views, [], settings.kafka_topic)
     metrics = _metrics(container, probe)
 
-    def producer() -> object:
+    def producer() -> RecordProducer:
         ensure_topic(settings)  # retried with the publish, so a missing broker only waits
         return make_producer(settings)
 
@@ -53,6 +48,7 @@ def relay_process(container: Container, stop: threading.Event) -> None:
         settings.kafka_topic,
         settings.relay_batch_size,
         metrics,
+        partitions=settings.kafka_partitions,
     )
     wake = threading.Event()
     listener = listen_for_appends(settings, container.ledger, wake.set)

@@ -25,7 +25,7 @@ from adapters.bootstrap import TOTALS_PROJECTIONS, Container, bootstrap
 from adapters.database import view_partitions
 from adapters.lag import RelayPositions
 from adapters.settings import Settings
-from tests.kafka_broker import read_topic
+from tests.kafka_broker import KAFKA_CLIENTS, read_topic
 from tests.workload import assert_totals_exact, deliver, launch, stored_positions
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
@@ -109,6 +109,7 @@ def stack(store_settings: Settings, kafka_overrides: dict[str, Any], tmp_path: P
     container.close()
 
 
+@pytest.mark.parametrize("kafka_client", KAFKA_CLIENTS)
 def test_killed_relay_and_worker_lose_nothing_and_count_nothing_twice(stack: Any) -> None:
     container, relay, worker = stack
     topic = container.settings.kafka_topic

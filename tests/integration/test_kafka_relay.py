@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -9,11 +10,12 @@ from eventsourcing.persistence import StoredEvent
 
 from adapters.bootstrap import Container, bootstrap
 from adapters.kafka.envelope import WATERMARK_TYPE, read_record
-from adapters.kafka.relay import Relay, ensure_topic, make_producer
+from adapters.kafka.producers import make_producer
+from adapters.kafka.relay import Relay, ensure_topic, partition_of
 from adapters.lag import RelayPositions
 from adapters.settings import Settings
 from tests.conftest import free_port
-from tests.kafka_broker import read_topic
+from tests.kafka_broker import KAFKA_CLIENTS, read_topic
 from tests.workload import deliver, launch, stored_positions
 
 pytestmark = pytest.mark.kafka
@@ -26,20 +28,24 @@ def kafka_container(store_settings: Settings, kafka_overrides: dict[str, Any]) -
     built.close()
 
 
-def make_relay(container: Container, batch_size: int = 300) -> Relay:
-    settings = container.settings
+def make_relay(
+    container: Container, batch_size: int = 300, settings: Settings | None = None
+) -> Relay:
+    """A relay on the container's store, to its settings' broker and topic (or ``settings``')."""
+    chosen = settings or container.settings
 
     def producer() -> Any:
-        ensure_topic(settings)
-        return make_producer(settings)
+        ensure_topic(chosen)
+        return make_producer(chosen)
 
     return Relay(
         container.ledger,
         RelayPositions(container.engine),
         producer,
-        settings.kafka_topic,
+        chosen.kafka_topic,
         batch_size,
         container.metrics,
+        partitions=chosen.kafka_partitions,
     )
 
 
@@ -54,6 +60,7 @@ def headers(record: Any) -> dict[str, str]:
     return {name: value.decode() for name, value in record.headers}
 
 
+@pytest.mark.parametrize("kafka_client", KAFKA_CLIENTS)
 def test_every_event_is_published_once_as_a_cloudevent_keyed_by_aggregate(
     kafka_container: Container,
 ) -> None:
@@ -79,6 +86,8 @@ def test_every_event_is_published_once_as_a_cloudevent_keyed_by_aggregate(
         assert h["content-type"] == "application/json"
         assert {"ce_id", "ce_source", "ce_type", "ce_time", "ce_subject"} <= h.keys()
         assert record.key.decode() == h["ce_subject"]
+        assert record.partition == partition_of(record.key, list(range(settings.kafka_partitions)))
+        assert record.timestamp == int(datetime.fromisoformat(h["ce_time"]).timestamp() * 1000)
         original = stored[int(h["ce_position"])]
         rebuilt = read_record(record.headers, record.value).stored
         assert rebuilt == StoredEvent(
@@ -94,6 +103,7 @@ def test_every_event_is_published_once_as_a_cloudevent_keyed_by_aggregate(
     assert RelayPositions(kafka_container.engine).get(settings.kafka_topic) == head
 
 
+@pytest.mark.parametrize("kafka_client", KAFKA_CLIENTS)
 def test_a_down_broker_keeps_events_waiting_in_the_store(
     kafka_container: Container,
 ) -> None:

@@ -12,10 +12,14 @@ from kafka.admin import NewTopic
 
 from adapters.bootstrap import Container, bootstrap
 from adapters.health import readiness
+from adapters.kafka.producers import make_producer
 from adapters.kafka.relay import TopicMismatchError, ensure_topic
 from adapters.kafka.workers import relay_process
+from adapters.lag import RelayPositions
 from adapters.settings import Settings
 from tests.integration.test_kafka_projections import projector
+from tests.integration.test_kafka_relay import make_relay
+from tests.kafka_broker import KAFKA_CLIENTS, read_topic
 from tests.workload import launch
 
 pytestmark = pytest.mark.kafka
@@ -99,3 +103,26 @@ def test_the_relay_refuses_a_topic_with_another_partition_count(
     assert str(refused.value) == reason
     assert exited.value.code == f"tadamon relay: {reason}"
     assert partitions(kafka_container) == 2
+
+
+@pytest.mark.parametrize("kafka_client", KAFKA_CLIENTS)
+def test_a_relay_refuses_a_topic_that_changed_its_partition_count_behind_it(
+    kafka_container: Container,
+) -> None:
+    """A topic re-created by the broker (Tansu makes one asked for by name) is not written."""
+    settings = kafka_container.settings
+    client = admin(kafka_container)
+    try:
+        client.create_topics([NewTopic(settings.kafka_topic, 2, replication_factor=1)])
+    finally:
+        client.close()
+    launch(kafka_container)
+    relay = make_relay(kafka_container)
+    relay.producer_factory = lambda: make_producer(settings)  # as a running relay: no check
+
+    with pytest.raises(TopicMismatchError, match="now has 2 partitions, not 5"):
+        relay.step()
+    relay.close()
+
+    assert RelayPositions(kafka_container.engine).get(settings.kafka_topic) == 0
+    assert read_topic(settings.kafka_bootstrap_servers, settings.kafka_topic) == []
