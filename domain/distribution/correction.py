@@ -8,23 +8,40 @@ recorded, atomically, so the totals never show both or neither.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate
 
 from domain.actors import Actor, Role
 from domain.distribution.batch import BatchDecision
+from domain.distribution.campaign import Campaign
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
 from domain.distribution.delivery_key import DeliveryKey
 from domain.distribution.gate import ListGate
 from domain.distribution.household import Household
 from domain.distribution.streams import batch_streams
+from domain.ledger import Ledger
 from domain.outcomes import CorrectionOutcome, ItemStatus
+from domain.ports import DeliveryLocator, StreamIndex
 
-if TYPE_CHECKING:
-    from domain.distribution.service import DistributionService
+
+class DistributionService(Protocol):
+    """What a correction uses of the distribution service (it is one)."""
+
+    ledger: Ledger
+    streams: StreamIndex
+    locator: DeliveryLocator
+    clock: Callable[[], datetime]
+
+    def campaign(self, slug: str, *, to_change: bool = True) -> Campaign: ...
+    def committee(self, slug: str, code: str) -> Committee: ...
+    def _maybe_committee(self, slug: str, code: str) -> Committee | None: ...
+    def _save(self, *aggregates: Any) -> int: ...
+    def check_unlocked(self, slug: str, committee: str, moment: datetime, field: str) -> None: ...
 
 
 class DeliveryCorrection:
