@@ -26,7 +26,7 @@ from api.schemas.approvals import (
 from api.schemas.common import CommandPublic
 from domain.approval.commands import ApprovePeriod, ConfigureApprovals, UnapprovePeriod
 from domain.approval.workflow import Period
-from projections import approval, approved_figures, completeness, completeness_report
+from projections import approval, approved_figures, approved_hxl, completeness, completeness_report
 from projections.hxl import table
 
 router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
@@ -112,7 +112,7 @@ def list_approvals(
     return ApprovalsPublic(
         operation=operation,
         scope=scope,
-        period=approved_figures.period_kind(found.table).value,
+        period=approved_figures.period_kind(found.table, operation).value,
         position=found.position,
         as_of=found.as_of,
         approvals=[ApprovalPublic(**a) for a in approved_figures.standing(found.table)],
@@ -146,7 +146,7 @@ def figures_csv(
 ) -> Response:
     """The same figures as CSV, with an HXL hashtag row with ?hxl=1."""
     records = _figures(operation, scope, container, actor, reader)
-    rows = table(approved_figures.HXL_COLUMNS, records, hxl)
+    rows = table(approved_hxl.COLUMNS[operation], records, hxl)
     return csv_response(rows, f"{scope}-approved-figures{'-hxl' if hxl else ''}.csv")
 
 
@@ -155,7 +155,8 @@ def _figures(
 ) -> list[dict[str, Any]]:
     container.approvals.reading.check_reader(operation, actor)
     counted = reader.read(completeness.VIEW, scope).table
-    return approved_figures.figures(counted, reader.read(approval.VIEW, scope).table)
+    approvals = reader.read(approval.VIEW, scope).table
+    return approved_figures.figures(counted, approvals, operation, scope)
 
 
 @router.get(

@@ -57,8 +57,17 @@ class FiguresPublic(BaseModel):
     level: str
     unit: str
     period: str
-    households_served: int
-    people_reached: int
+    # Each operation's own figures; those of the other operations are null.
+    households_served: int | None = None  # distribution
+    people_reached: int | None = None
+    arrivals: int | None = None  # marhaba
+    departures: int | None = None
+    cases_opened: int | None = None
+    people_assisted: int | None = None
+    gifts_in_kind: int | None = None  # donations (money in centimes)
+    value_received_centimes: int | None = None
+    dispatches: int | None = None
+    value_dispatched_centimes: int | None = None
     approved: bool
     approved_level: str | None  # the highest level that approved this unit's period
 

@@ -1,0 +1,83 @@
+"""The write paths' side of the approval locks, for operations whose units have seals.
+
+A write reads the seal of each (unit, period) it changes, inside the attempt that saves
+it: refused (or held) when an approval stands there, otherwise it notes its write on
+the seal, saved with its facts. See ``domain.approval.seal``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.actors import Actor
+from domain.approval.book import Approval, ApprovalBook
+from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, PeriodApprovedError
+from domain.approval.seal import PeriodSeal, load_seal
+from domain.approval.workflow import Period, period_of, workflow
+from domain.ledger import Ledger
+from domain.outcomes import ItemResult, ItemStatus
+
+
+class PeriodLocks:
+    def __init__(self, ledger: Ledger, operation: str) -> None:
+        self.ledger = ledger
+        self.operation = operation
+        self.flow = workflow(operation)
+
+    def period(self, scope: str) -> Period:
+        try:
+            book: ApprovalBook = self.ledger.repository.get(
+                ApprovalBook.create_id(self.operation, scope), deepcopy_from_cache=False
+            )
+        except AggregateNotFoundError:
+            return self.flow.periods[0]
+        return book.period
+
+    def seal(self, scope: str, unit: str, day: date) -> PeriodSeal:
+        """The seal of the lowest-level unit's period ``day`` falls in, read afresh."""
+        key = period_of(day, self.period(scope))
+        return load_seal(self.ledger, self.operation, scope, unit, key)
+
+    def guard(self, scope: str, unit: str, day: date, field: str, actor: Actor) -> PeriodSeal:
+        """Refuse a write to an approved period, naming the approval; else note it.
+
+        Save the seal returned with the facts, in the same save.
+        """
+        seal = self.seal(scope, unit, day)
+        if seal.approval is not None:
+            raise PeriodApprovedError(seal.approval.describe(), field)
+        seal.count(1, 0, actor.name)
+        return seal
+
+    def book_to_hold(self, scope: str, actor: Actor) -> ApprovalBook:
+        try:
+            book: ApprovalBook = self.ledger.repository.get(
+                ApprovalBook.create_id(self.operation, scope)
+            )
+        except AggregateNotFoundError:
+            book = ApprovalBook(self.operation, scope, self.flow.periods[0].value, actor.name)
+        return book
+
+
+def held_answer(index: int, item_id: str, lock: Approval, field: str) -> ItemResult:
+    """A new fact dated in an approved period: kept, not counted, until un-approval."""
+    return ItemResult(
+        index,
+        item_id,
+        ItemStatus.REJECTED,
+        f"held for an approved period: {lock.describe()}; it is recorded when an admin "
+        "un-approves that period",
+        field,
+        code=HELD_FOR_APPROVED_PERIOD,
+    )
+
+
+def hold(book: ApprovalBook, lock: Approval, fact_id: str, facts: dict[str, Any]) -> bool:
+    """Keep a fact in the book for the approved period; False when it is held already."""
+    if fact_id in book.held:
+        return False
+    book.hold(fact_id, lock.level, lock.unit, lock.period, facts)
+    return True
