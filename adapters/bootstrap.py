@@ -43,7 +43,9 @@ from adapters.views import SqlViewStore, ViewDeliveryLocator
 from adapters.wakeup import listen_for_appends
 from domain.actors import Role
 from domain.approval.gate import DeliveryGate
+from domain.approval.locks import PeriodLocks
 from domain.approval.service import ApprovalService
+from domain.approval.workflow import DONATIONS, MARHABA
 from domain.distribution.listing import ListService
 from domain.distribution.service import DistributionService
 from domain.distribution.vouchers import VoucherMinter
@@ -171,6 +173,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     marhaba_service = MarhabaService(ledger, hasher, streams)
     donation_service = DonationService(ledger, streams=streams)
     approvals = _approvals(ledger, views, runner, service)
+    _lock_sites_and_stores(approvals, marhaba_service, donation_service)
     targets = field_targets(service, marhaba_service, donation_service)
     lists = ListService(ledger, hasher, streams, voucher_minter(settings))
     targets["enrolments"] = Target(ENROLMENTS, submit=lists.enrol, check_scope=lists.campaign)
@@ -230,6 +233,15 @@ def _approvals(
     )
     distribution.gate = DeliveryGate(approvals, distribution._record_batch)
     return approvals
+
+
+def _lock_sites_and_stores(
+    approvals: ApprovalService, marhaba: MarhabaService, donations: DonationService
+) -> None:
+    """Marhaba's sites' days and donations' stores' months lock like committees' days."""
+    marhaba.lock_with(PeriodLocks(approvals.ledger, MARHABA.operation))
+    approvals.releasers[MARHABA.operation] = marhaba.release_held
+    donations.locks = PeriodLocks(approvals.ledger, DONATIONS.operation)
 
 
 def field_targets(

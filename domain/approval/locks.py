@@ -41,12 +41,25 @@ class PeriodLocks:
         key = period_of(day, self.period(scope))
         return load_seal(self.ledger, self.operation, scope, unit, key)
 
-    def guard(self, scope: str, unit: str, day: date, field: str, actor: Actor) -> PeriodSeal:
+    def guard(
+        self,
+        scope: str,
+        unit: str,
+        day: date,
+        field: str,
+        actor: Actor,
+        seals: dict[tuple[str, str], PeriodSeal] | None = None,
+    ) -> PeriodSeal:
         """Refuse a write to an approved period, naming the approval; else note it.
 
-        Save the seal returned with the facts, in the same save.
+        Save the seal returned with the facts, in the same save; ``seals``: those a
+        batch already read (one object per stream, or the batch collides with itself).
         """
-        seal = self.seal(scope, unit, day)
+        seals = {} if seals is None else seals
+        key = (unit, period_of(day, self.period(scope)))
+        if key not in seals:
+            seals[key] = load_seal(self.ledger, self.operation, scope, *key)
+        seal = seals[key]
         if seal.approval is not None:
             raise PeriodApprovedError(seal.approval.describe(), field)
         seal.count(1, 0, actor.name)

@@ -239,4 +239,3 @@ def check_household_size(size: int) -> None:
 
 def batch_id(delivery_ids: list[str]) -> str:
     return hashlib.sha256("\n".join(delivery_ids).encode()).hexdigest()[:16]
-

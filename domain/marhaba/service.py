@@ -7,11 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from domain.actors import Actor, Role
-from domain.clock import utc_now
+from domain.approval.locks import PeriodLocks
+from domain.approval.seal import PeriodSeal
+from domain.clock import local_day, utc_now
 from domain.closed_books import check_may_correct_closed
 from domain.errors import ConflictError
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger, last_position
+from domain.marhaba.approved_days import ApprovedDays, fact_id, held_movements
 from domain.marhaba.assistance import AssistanceService
 from domain.marhaba.batch import SiteMovements
 from domain.marhaba.commands import (
@@ -25,7 +28,7 @@ from domain.marhaba.lookup import Lookup
 from domain.marhaba.movement import Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
-from domain.outcomes import BatchMode, BatchOutcome, Outcome
+from domain.outcomes import BatchMode, BatchOutcome, ItemStatus, Outcome
 from domain.ports import StreamIndex
 
 
@@ -43,8 +46,23 @@ class MarhabaService:
         self.find = Lookup(ledger)
         self.cases = AssistanceService(ledger, self.find, hasher, clock)
 
+        self.locks: PeriodLocks | None = None  # approved days' lock (domain/approval)
+
+    def lock_with(self, locks: PeriodLocks) -> None:
+        """Guard every write that changes a site's day against its approval."""
+        self.locks = locks
+        self.cases.locks = locks
+
     def _save(self, *aggregates: Any) -> int:
         return last_position(self.ledger.save(*aggregates))
+
+    def _guard(
+        self, slug: str, site: str, moment: datetime, field: str, actor: Actor
+    ) -> PeriodSeal | None:
+        """Refuse a change to an approved day's figures, naming the approval."""
+        if self.locks is None:
+            return None
+        return self.locks.guard(slug, site, local_day(moment), field, actor)
 
     # -- reading --------------------------------------------------------------
     def operation(self, slug: str) -> Operation:
@@ -178,10 +196,24 @@ class MarhabaService:
             lambda code: self.find.maybe_site(slug, code),
         )
         results = [batch.decide(i, item, ids[i]) for i, item in enumerate(items)]
+        days = ApprovedDays(self.locks, slug, actor) if self.locks is not None else None
+        if days is not None:  # a movement dated in an approved day is held
+            results = days.sort(items, results)
         if not mode.saves(results):
             return BatchOutcome(results, 0, committed=False)
-        changed = batch.changed_aggregates()
-        return BatchOutcome(results, self._save(*changed) if changed else 0)
+        kept = {_key(items[r.index]) for r in results if r.status is ItemStatus.RECORDED}
+        changed = [m for m in batch.changed_aggregates() if (m.site, m.reference) in kept]
+        changed += days.changed() if days is not None else []
+        saved = [c for c in changed if c is not None]
+        return BatchOutcome(results, self._save(*saved) if saved else 0)
+
+    def release_held(self, slug: str, held: list[dict[str, Any]], actor: Actor) -> dict[str, str]:
+        """Record the movements held for a day no longer approved; each one's answer."""
+        items = held_movements(held)
+        outcome = self._record_batch(slug, items, actor, BatchMode.RECORD)
+        return {
+            fact_id(items[r.index].site, r.item_id): r.code or r.status.value for r in outcome.items
+        }
 
     def adjust_movement(
         self, slug: str, site: str, reference: str, command: AdjustMovement, actor: Actor
@@ -192,17 +224,21 @@ class MarhabaService:
         def adjust() -> Outcome:
             operation = self.operation(slug)
             movement = self.find.movement(slug, site, reference)
-            created = movement.adjust(
-                command.adjustment_id, command.delta, command.reason, actor.name
-            )
-            if not created:
+            if command.adjustment_id in movement.adjustments:  # resent: answered as before
+                movement.adjust(command.adjustment_id, command.delta, command.reason, actor.name)
                 return Outcome(False, 0)
+            seal = self._guard(slug, site, movement.moved_at, "adjustment_id", actor)
+            movement.adjust(command.adjustment_id, command.delta, command.reason, actor.name)
             if not operation.closed:
-                return Outcome(True, self._save(movement))
+                return Outcome(True, self._save(movement, seal))
             check_may_correct_closed(f"operation '{slug}'", actor)
             operation.note_adjustment_after_closure(
                 movement, command.adjustment_id, command.delta, command.reason, actor.name
             )
-            return Outcome(True, self._save(movement, operation))
+            return Outcome(True, self._save(movement, operation, seal))
 
         return self.ledger.retrying(adjust)
+
+
+def _key(item: SiteMovement) -> tuple[str, str]:
+    return (item.site, item.movement.reference)
