@@ -50,6 +50,7 @@ from domain.distribution.listing import ListService
 from domain.distribution.service import DistributionService
 from domain.distribution.vouchers import VoucherMinter
 from domain.donations.service import DonationService
+from domain.errors import DomainError
 from domain.geography import check_province
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
@@ -187,7 +188,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         views,
         runner,
         live,
-        TokenStore(engine, binding_check(service, marhaba_service)),
+        TokenStore(engine, binding_check(service, marhaba_service, donation_service)),
         metrics,
         service,
         marhaba_service,
@@ -202,8 +203,10 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     )
 
 
-def binding_check(distribution: DistributionService, marhaba: MarhabaService) -> BindingCheck:
-    """A token is issued only for a committee, site or province that exists (404 otherwise)."""
+def binding_check(
+    distribution: DistributionService, marhaba: MarhabaService, donations: DonationService
+) -> BindingCheck:
+    """A token is issued only for a committee, site, province or store that exists."""
 
     def check(role: Role, within: str, scope: str) -> None:
         if role in (Role.COMMITTEE, Role.CHAIR):
@@ -211,6 +214,12 @@ def binding_check(distribution: DistributionService, marhaba: MarhabaService) ->
         elif role in (Role.REGISTRAR, Role.COORDINATOR):
             distribution.campaign(within, to_change=False)
             check_province(scope, "province")
+        elif role is Role.STOREKEEPER:
+            if within != DONATIONS.operation:
+                raise DomainError(
+                    f"a store belongs to operation '{DONATIONS.operation}'", "operation"
+                )
+            donations.store(scope)
         else:
             marhaba.site(within, scope)
 

@@ -187,7 +187,15 @@ def _check_approver(actor: Actor, level: Level, scope: str, unit: str) -> None:
         actor.check_role(Role.ADMIN, level.approver)
 
 
-READERS = (Role.ADMIN, Role.AUDITOR, Role.CHAIR, Role.COORDINATOR, Role.NATIONAL)
+READERS = (
+    Role.ADMIN,
+    Role.AUDITOR,
+    Role.CHAIR,
+    Role.COORDINATOR,
+    Role.SUPERVISOR,
+    Role.STOREKEEPER,
+    Role.NATIONAL,
+)
 
 
 class ApprovalReading:
