@@ -122,6 +122,7 @@ def list_approvals(
 @router.get(
     "/{operation}/{scope}/figures",
     response_model=list[FiguresPublic],
+    response_model_exclude_unset=True,  # only the operation's own figures
     responses=errors(401, 403, 404, 422),
 )
 def figures(

@@ -57,7 +57,7 @@ class FiguresPublic(BaseModel):
     level: str
     unit: str
     period: str
-    # Each operation's own figures; those of the other operations are null.
+    # Each operation's own figures (the others' are left out of the answer).
     households_served: int | None = None  # distribution
     people_reached: int | None = None
     arrivals: int | None = None  # marhaba

@@ -7,7 +7,8 @@ the seal, saved with its facts. See ``domain.approval.seal``.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -17,6 +18,7 @@ from domain.approval.book import Approval, ApprovalBook
 from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, PeriodApprovedError
 from domain.approval.seal import PeriodSeal, load_seal
 from domain.approval.workflow import Period, period_of, workflow
+from domain.clock import local_day
 from domain.ledger import Ledger
 from domain.outcomes import ItemResult, ItemStatus
 
@@ -73,6 +75,39 @@ class PeriodLocks:
         except AggregateNotFoundError:
             book = ApprovalBook(self.operation, scope, self.flow.periods[0].value, actor.name)
         return book
+
+
+class BatchSeals:
+    """The seals of a batch's (unit, period)s, each read once for one attempt."""
+
+    def __init__(
+        self, locks: PeriodLocks, scope: str, places: Sequence[tuple[str, datetime]]
+    ) -> None:
+        """``places``: each item's unit and moment (a moment without a zone is skipped:
+        it is refused later, with its own reason)."""
+        self.by_item: dict[int, PeriodSeal] = {}
+        read: dict[tuple[str, str], PeriodSeal] = {}
+        period = locks.period(scope)
+        for i, (unit, moment) in enumerate(places):
+            if moment.tzinfo is None:
+                continue
+            key = (unit, period_of(local_day(moment), period))
+            if key not in read:
+                read[key] = load_seal(locks.ledger, locks.operation, scope, *key)
+            self.by_item[i] = read[key]
+
+    def locks(self) -> dict[int, Approval]:
+        return {i: s.approval for i, s in self.by_item.items() if s.approval is not None}
+
+    def counted(self, actor: Actor, locks: dict[int, Approval]) -> list[PeriodSeal]:
+        """The open periods' seals, each noting this batch's writes."""
+        opened = {id(s): s for i, s in self.by_item.items() if i not in locks}
+        for seal in opened.values():
+            seal.count(1, 0, actor.name)
+        return list(opened.values())
+
+    def locked(self, locks: dict[int, Approval]) -> list[PeriodSeal]:
+        return list({id(self.by_item[i]): self.by_item[i] for i in locks}.values())
 
 
 def held_answer(index: int, item_id: str, lock: Approval, field: str) -> ItemResult:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from adapters.bootstrap import Container
+from domain.approval import locks as locks_module
 from domain.approval.commands import ApprovePeriod, UnapprovePeriod
 from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, PeriodApprovedError
 from domain.approval.locks import PeriodLocks
@@ -31,8 +32,10 @@ from tests.integration.test_approvals_sites_store import (
     seed_donations,
     seed_marhaba,
 )
+from tests.integration.test_approvals_store import DAY as RAMADAN_DAY
+from tests.integration.test_approvals_store import delivery
 from tests.marhaba_data import SLUG, movement
-from tests.workload import ADMIN
+from tests.workload import ADMIN, CAMPAIGN, launch
 
 SITE = "port-genoa"
 APPROVE = ApprovePeriod("marhaba", SLUG, "site", SITE, DAY)
@@ -183,3 +186,39 @@ def test_gifts_racing_a_store_approval_are_counted_or_refused(container: Contain
     assert counted["value_received_centimes"] == sum(
         c.lines[0].value_centimes or 0 for c in recorded
     )
+
+
+def test_deliveries_that_read_the_day_open_before_an_approval_are_held(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    launch(container)
+    container.distribution.record_deliveries(CAMPAIGN, [delivery(1, size=3)], ADMIN)
+    day = ApprovePeriod("distribution", CAMPAIGN, "committee", "casa-anfa", RAMADAN_DAY)
+    read = locks_module.load_seal
+    approvals: list[int] = []
+
+    def seal_then_an_approval_lands(*args: Any) -> Any:
+        found = read(*args)
+        if not approvals:  # the batch read "open"; the approval saves before the batch
+            approvals.append(container.approvals.approve(day, ADMIN).position)
+        return found
+
+    monkeypatch.setattr(locks_module, "load_seal", seal_then_an_approval_lands)
+    answer = container.distribution.record_deliveries(CAMPAIGN, [delivery(2, size=4)], ADMIN)
+    monkeypatch.undo()
+    assert approvals and answer.items[0].code == HELD_FOR_APPROVED_PERIOD
+    book = container.approvals.book("distribution", CAMPAIGN)
+    assert book is not None
+    approval = book.approval("committee", "casa-anfa", RAMADAN_DAY)
+    assert approval is not None
+    counted, _ = container.approvals.figures.at(
+        "distribution", CAMPAIGN, "committee", "casa-anfa", [date(2020, 4, 26)]
+    )
+    assert approval.figures == counted == {"households_served": 1, "people_reached": 3}
+    assert list(book.held) == ["ap-2"]
+    undo = UnapprovePeriod("distribution", CAMPAIGN, "committee", "casa-anfa", RAMADAN_DAY, "x")
+    container.approvals.unapprove(undo, ADMIN)
+    counted, _ = container.approvals.figures.at(
+        "distribution", CAMPAIGN, "committee", "casa-anfa", [date(2020, 4, 26)]
+    )
+    assert counted == {"households_served": 2, "people_reached": 7}
