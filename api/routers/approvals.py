@@ -26,6 +26,7 @@ from api.schemas.approvals import (
 from api.schemas.common import CommandPublic
 from domain.approval.commands import ApprovePeriod, ConfigureApprovals, UnapprovePeriod
 from domain.approval.workflow import Period
+from domain.clock import local_day, utc_now
 from projections import approval, approved_figures, approved_hxl, completeness, completeness_report
 from projections.hxl import table
 
@@ -178,15 +179,24 @@ def completeness_view(
 ) -> CompletenessPublic:
     """Expected, reported, on time, late and silent reports per unit and period, silent first.
 
-    A committee is expected each day between its first and last delivery day, or each day
-    from ``first`` to ``last`` when given; on time means recorded by the period's end plus
+    A committee is expected each day between its first and last delivery day, a reception
+    site each day it is open (?level=site or operation), or each day from ``first`` to
+    ``last`` when given; on time means recorded by the period's end plus
     TADAMON_COMPLETENESS_DELAY_DAYS.
     """
     container.approvals.reading.check_reader(operation, actor)
     found = reader.read(completeness.VIEW, scope)
     delay = container.settings.completeness_delay_days
+    span = completeness_report.Span(first, last)
     rows = completeness_report.completeness(
-        found.table, level, period, delay, completeness_report.Span(first, last)
+        found.table,
+        level,
+        period,
+        delay,
+        span,
+        operation,
+        scope,
+        local_day(found.as_of or utc_now()),
     )
     return CompletenessPublic(
         scope=scope,

@@ -12,14 +12,14 @@ from api.schemas.common import Day, Reason
 from domain.approval.workflow import Period
 
 LevelQuery = Annotated[
-    Literal["committee", "province", "region", "national"],
-    Query(description="the level units are counted at"),
+    Literal["committee", "province", "region", "national", "site", "operation"],
+    Query(description="the level units are counted at (a campaign's, or a Marhaba operation's)"),
 ]
 PeriodQuery = Annotated[
     Literal[Period.DAY, Period.WEEK], Query(description="count by day or by ISO week")
 ]
 SpanQuery = Annotated[
-    Day | None, Query(description="YYYY-MM-DD: expect every committee from/to this day")
+    Day | None, Query(description="YYYY-MM-DD: expect every committee or site from/to this day")
 ]
 
 

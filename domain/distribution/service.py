@@ -128,7 +128,8 @@ class DistributionService(CampaignSetup):
         ]
         if not mode.saves(results):
             return BatchOutcome(results, 0, committed=False)
-        return BatchOutcome(results, self._save(*decision.changed_aggregates(), *also))
+        changed = decision.changed_aggregates()  # the seals only with what they guard
+        return BatchOutcome(results, self._save(*changed, *(also if changed else ())))
 
     def _maybe_committee(self, slug: str, code: str) -> Committee | None:
         try:

@@ -44,12 +44,14 @@ class ApprovedDays:
             self.seals[key] = self.locks.seal(self.slug, *key)
             self.counts[key] = [0, 0]
         lock = self.seals[key].approval
-        self.counts[key][0 if lock is None else 1] += 1
         if lock is None:
+            self.counts[key][0] += 1
             return result
         if self.book is None:
             self.book = self.locks.book_to_hold(self.slug, self.actor)
-        hold(self.book, lock, fact_id(item.site, item.movement.reference), self._facts(item))
+        fact = fact_id(item.site, item.movement.reference)
+        if hold(self.book, lock, fact, self._facts(item)):
+            self.counts[key][1] += 1  # not when sent again while held: held once
         field = f"items.{result.index}.moved_at"
         return held_answer(result.index, result.item_id, lock, field)
 
@@ -67,9 +69,12 @@ class ApprovedDays:
 
     def changed(self) -> list[Any]:
         """The seals that contend with approvals of these days, and the book's holds."""
-        for key, (recorded, held) in self.counts.items():
+        written = [key for key, counts in self.counts.items() if any(counts)]
+        for key in written:
+            recorded, held = self.counts[key]
             self.seals[key].count(recorded, held, self.actor.name)
-        return [*self.seals.values(), self.book]
+        book = self.book if self.book is not None and self.book.pending_events else None
+        return [*(self.seals[key] for key in written), book]
 
 
 def fact_id(site: str, reference: str) -> str:
