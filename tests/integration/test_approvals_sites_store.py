@@ -29,6 +29,7 @@ from domain.donations.commands import (
     RecordInKind,
     RegisterDonor,
 )
+from domain.errors import DomainError, NotFoundError
 from domain.marhaba.commands import AdjustMovement, LaunchOperation, OpenCase, RegisterSite
 from domain.outcomes import ItemStatus
 from tests.marhaba_data import ENDS, SITES, SLUG, STARTS, moment, movement
@@ -238,3 +239,24 @@ def test_a_store_month_is_approved_then_national_and_locks_its_month(
     assert approved(container, "donations", "donations", "national", "national", MONTH) is None
     service.correct_valuation(donation, CorrectValuation(1, 600_000, "invoice"), OFFICER)
     assert service.dispatch("casa-central", dispatch("bl-2"), OFFICER).outcome.created
+
+
+def test_supervisor_and_storekeeper_tokens_are_bound_to_a_unit_that_exists(
+    container: Container,
+) -> None:
+    seed_marhaba(container)
+    seed_donations(container)
+    tokens = container.tokens
+    assert tokens.issue(Role.SUPERVISOR, SLUG, "port-genoa").actor.within == SLUG
+    assert tokens.issue(Role.STOREKEEPER, "donations", "casa-central").actor.scope == (
+        "casa-central"
+    )
+    with pytest.raises(NotFoundError):
+        tokens.issue(Role.SUPERVISOR, SLUG, "port-nowhere")
+    with pytest.raises(NotFoundError):
+        tokens.issue(Role.STOREKEEPER, "donations", "no-store")
+    with pytest.raises(DomainError) as elsewhere:
+        tokens.issue(Role.STOREKEEPER, SLUG, "casa-central")
+    assert elsewhere.value.reason == "a store belongs to operation 'donations'"
+    with pytest.raises(DomainError):
+        tokens.issue(Role.SUPERVISOR, None, "port-genoa")  # an operation is needed
