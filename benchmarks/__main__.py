@@ -21,6 +21,7 @@ from benchmarks import (
     as_of,
     concurrency,
     http_ingest,
+    http_replicas,
     ingest,
     lag,
     lists,
@@ -38,7 +39,16 @@ from benchmarks.stores import DEFAULT_POSTGRES, fresh_store, postgres_available
 from domain.ledger import Ledger
 
 BENCHES = (
-    "season", "ingest", "http", "concurrency", "rebuild", "verify", "asof", "lag", "memory", "lists"
+    "season",
+    "ingest",
+    "http",
+    "concurrency",
+    "rebuild",
+    "verify",
+    "asof",
+    "lag",
+    "memory",
+    "lists",
 )
 FULL = {
     "scale": 1.0,
@@ -144,6 +154,9 @@ def backend_rows(
     if "http" in only:
         with fresh_store(backend, tmp / "http", url) as settings:
             show(http_ingest.rows(backend, settings, int(size["http"]), free_port()))
+        with fresh_store(backend, tmp / "replicas", url) as settings:
+            replicas = [free_port(), free_port()]
+            show(http_replicas.rows(backend, settings, int(size["http"]), replicas))
         with (
             fresh_store(backend, tmp / "watched", url) as on,
             fresh_store(backend, tmp / "unwatched", url) as off,
@@ -195,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     workload = {
         "season scale": f"{size['scale']:g} (1 = the full 2020 season)",
         "ingest": f"{int(size['ingest']):,} deliveries, batches of 1,000 per committee",
-        "HTTP ingest": f"{int(size['http']):,} deliveries, batches of 500, one client",
+        "HTTP ingest": f"{int(size['http']):,} deliveries, batches of 500: one client and one "
+        "process; then 4 clients and 2 processes (one with the projections, one replica)",
         "concurrent writers": f"16 HTTP clients x {int(size['concurrency'])} batches of 50 "
         "deliveries at once: 4 per committee on one shared pool of households, stock topped "
         "up every 0.1 s; baseline: one committee each, disjoint households",

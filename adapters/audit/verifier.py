@@ -1233,7 +1233,7 @@ def _no_fields(line: str) -> None:
 # Receipts: one event shown to be in a signed tree, with the public key alone
 # --------------------------------------------------------------------------
 
-_CODE_BYTES = 5  # 40 bits: eight base32 letters and digits, read as XXXX-XXXX
+_CODE_BYTES = 5  # 40 bits: eight base32 letters and digits, read as two groups of four
 
 
 def receipt_code(leaf_hash: bytes) -> str:

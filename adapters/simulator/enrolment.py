@@ -13,13 +13,11 @@ import random
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from adapters.simulator.ramadan_committees import Committee
+from adapters.simulator.ramadan_plan import PlanView
 from adapters.simulator.steps import Step, batch
-
-if TYPE_CHECKING:
-    from adapters.simulator.ramadan import RamadanPlan
 
 CAMPAIGN = "ramadan-1441"
 
@@ -32,12 +30,12 @@ class VoucherOf:
     revoked: bool = False
 
 
-def by_voucher(plan: RamadanPlan, household: str) -> bool:
+def by_voucher(plan: PlanView, household: str) -> bool:
     """Whether this household shows its voucher rather than its ID card (fixed per household)."""
     return zlib.crc32(f"{plan.seed}/{household}".encode()) % 10_000 < plan.noise.by_voucher * 10_000
 
 
-def reissued(plan: RamadanPlan, household: str) -> bool:
+def reissued(plan: PlanView, household: str) -> bool:
     """A voucher-holder whose card was lost and reissued before the deliveries."""
     if not by_voucher(plan, household):
         return False
@@ -45,7 +43,7 @@ def reissued(plan: RamadanPlan, household: str) -> bool:
     return zlib.crc32(f"{plan.seed}/lost/{household}".encode()) % 10_000 < rate * 10_000
 
 
-def enrolment_steps(plan: RamadanPlan) -> Iterator[Step]:
+def enrolment_steps(plan: PlanView) -> Iterator[Step]:
     rng = random.Random(f"{plan.seed}/ramadan/enrolment")
     for c in plan.committees.values():
         for start in range(0, c.households, plan.batch_size):
@@ -69,7 +67,7 @@ def entry(c: Committee, index: int) -> dict[str, Any]:
             "household_size": c.sizes[index]}  # fmt: skip
 
 
-def as_sent(plan: RamadanPlan, item: dict[str, Any]) -> dict[str, Any]:
+def as_sent(plan: PlanView, item: dict[str, Any]) -> dict[str, Any]:
     """A delivery as the committee sends it: by voucher for the households that show one."""
     if not by_voucher(plan, item["household"]):
         return item
@@ -80,7 +78,7 @@ def as_sent(plan: RamadanPlan, item: dict[str, Any]) -> dict[str, Any]:
 class ListMistakes:
     """Deliveries the lists refuse: unlisted households, other committees', revoked codes."""
 
-    def __init__(self, plan: RamadanPlan) -> None:
+    def __init__(self, plan: PlanView) -> None:
         self.plan = plan
         self.rng = random.Random(f"{plan.seed}/ramadan/list-mistakes")
         self.count = 0

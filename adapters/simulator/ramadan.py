@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +20,7 @@ from adapters.simulator.enrolment import enrolment_steps
 from adapters.simulator.noise import Noise
 from adapters.simulator.ramadan_committees import Committee, committees_of
 from adapters.simulator.ramadan_deliveries import CAMPAIGN, Deliveries
+from adapters.simulator.ramadan_plan import Sync
 from adapters.simulator.steps import Step, command
 from adapters.simulator.weights import POPULATION_THOUSANDS
 from domain.geography import PROVINCES
@@ -36,16 +36,6 @@ KIT = [
     {"item": "lentils", "quantity": "1", "unit": "kg"},
     {"item": "tomato concentrate", "quantity": "1", "unit": "kg"},
 ]
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Sync:
-    """One batch as a committee sends it: when it reaches the ledger, and which items."""
-
-    sent_at: datetime
-    code: str
-    start: int
-    end: int
 
 
 class RamadanPlan:

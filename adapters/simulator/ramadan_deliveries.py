@@ -12,14 +12,12 @@ import random
 from collections import deque
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from adapters.simulator.enrolment import ListMistakes, as_sent
 from adapters.simulator.ramadan_committees import Committee
+from adapters.simulator.ramadan_plan import PlanView, Sync
 from adapters.simulator.steps import Step, batch, command
-
-if TYPE_CHECKING:
-    from adapters.simulator.ramadan import RamadanPlan, Sync
 
 CAMPAIGN = "ramadan-1441"
 REVERSAL_DELAY = 2  # batches between a delivery and its reversal
@@ -29,7 +27,7 @@ RECENT = 64  # batches another committee's mistaken attempt may pick a household
 class Deliveries:
     """Walks the syncs in arrival order, adding the field's resends and mistakes."""
 
-    def __init__(self, plan: RamadanPlan) -> None:
+    def __init__(self, plan: PlanView) -> None:
         self.plan = plan
         self.noise = plan.noise
         self.rng = random.Random(f"{plan.seed}/ramadan/deliveries")

@@ -98,7 +98,7 @@ class DeliveryCorrection:
             found.taken,
             found.superseded_by,
             # issue 14: a corrected delivery meets the lists like any other
-            ListGate.load(repository, service.streams, campaign, [key], {}, self.actor),
+            ListGate.load(service.ledger.get_many, campaign, [key], {}, self.actor),
         )
         result = decision.decide(0, item, found.keys[0], hid)
         if result.status is not ItemStatus.RECORDED:

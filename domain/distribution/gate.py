@@ -8,8 +8,9 @@ marks its entry served, in the same save as the kit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -25,8 +26,7 @@ from domain.ports import StreamIndex
 
 
 def resolve_vouchers(
-    repository: Any,
-    streams: StreamIndex,
+    get_many: Callable[[Collection[UUID]], dict[UUID, Any]],
     slug: str,
     items: Sequence[RecordDelivery],
     keys: list[str],
@@ -40,14 +40,15 @@ def resolve_vouchers(
                 codes[index] = normalise_code(item.voucher, "voucher")
             except DomainError as error:
                 refused[index] = error
-    found = streams.existing({Voucher.create_id(c) for c in codes.values()}) if codes else set()
+    found = get_many({Voucher.create_id(c) for c in codes.values()}) if codes else {}
     for index, code in codes.items():
         keys[index] = f"voucher-refused/{index}"  # names no stream unless the voucher resolves
-        if Voucher.create_id(code) not in found:
+        voucher = found.get(Voucher.create_id(code))
+        if voucher is None:
             refused[index] = DomainError("unknown_voucher: no household holds it", "voucher")
             continue
         try:
-            keys[index] = repository.get(Voucher.create_id(code)).check_usable(slug, "voucher")
+            keys[index] = voucher.check_usable(slug, "voucher")
         except DomainError as error:
             refused[index] = error
     return refused
@@ -71,19 +72,18 @@ class ListGate:
     @classmethod
     def load(
         cls,
-        repository: Any,
-        streams: StreamIndex,
+        get_many: Callable[[Collection[UUID]], dict[UUID, Any]],
         campaign: Campaign,
         keys: Collection[str],
         refused: dict[int, DomainError],
         actor: Actor,
     ) -> ListGate:
-        """The batch's households' entries, read once (only for a listed campaign)."""
+        """The batch's households' entries, read together (only for a listed campaign)."""
         enrolments: dict[str, Enrolment] = {}
         if campaign.listed:
             by_id = {Enrolment.create_id(campaign.slug, key): key for key in keys}
-            for eid in streams.existing(set(by_id)):
-                enrolments[by_id[eid]] = repository.get(eid)
+            for eid, enrolment in get_many(list(by_id)).items():
+                enrolments[by_id[eid]] = enrolment
         return cls(campaign, enrolments, refused, actor)
 
     def _listed_at(self, key: str) -> Enrolment | None:

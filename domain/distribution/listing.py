@@ -76,10 +76,7 @@ class ListService(CampaignSetup):
         campaign = self.campaign(slug, to_change=False)
         campaign.check_open()
         ids = [Enrolment.create_id(slug, key) for key in keys]
-        repository = self.ledger.repository
-        known: dict[Any, Enrolment] = {
-            eid: repository.get(eid) for eid in self.streams.existing(set(ids))
-        }
+        known: dict[Any, Enrolment] = self.ledger.get_many(ids)
         decision = EnrolmentDecision(campaign, known, committees.get, self.minter, actor.name)
         for index, item in enumerate(items):
             decision.decide(index, item, keys[index], ids[index])

@@ -67,7 +67,7 @@ class DistributionService(CampaignSetup):
         keys = [self.hasher.digest(item.household) for item in items]
         old_keys = (self.hasher.legacy_digest(item.household) for item in items)
         legacy = {i: old for i, old in enumerate(old_keys) if old}
-        refused = resolve_vouchers(self.ledger.repository, self.streams, slug, items, keys)
+        refused = resolve_vouchers(self.ledger.get_many, slug, items, keys)
         contacts = self._sealed_contacts(slug, items, keys)
         if self.gate is not None:  # a delivery dated in an approved period is held
             return self.gate.record(slug, items, keys, legacy, contacts, actor, mode, refused)
@@ -107,9 +107,7 @@ class DistributionService(CampaignSetup):
         found = batch_streams(
             slug, items, keys, legacy, self.streams, self.locator, self.ledger.repository.get
         )
-        known: dict[Any, Household] = {
-            hid: self.ledger.repository.get(hid) for hid in set(found.ids) & found.existing
-        }
+        known: dict[Any, Household] = self.ledger.get_many(set(found.ids) & found.existing)
         decision = BatchDecision(
             campaign,
             known,
@@ -118,9 +116,7 @@ class DistributionService(CampaignSetup):
             actor.name,
             found.taken,
             found.superseded_by,
-            ListGate.load(
-                self.ledger.repository, self.streams, campaign, keys, refused or {}, actor
-            ),
+            ListGate.load(self.ledger.get_many, campaign, keys, refused or {}, actor),
         )
         results = [
             decision.decide(i, item, found.keys[i], found.ids[i], contacts.get(i))

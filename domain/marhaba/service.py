@@ -185,9 +185,7 @@ class MarhabaService:
     ) -> BatchOutcome:
         operation = self.operation(slug)
         ids = [Movement.create_id(slug, i.site, i.movement.reference) for i in items]
-        known: dict[Any, Movement] = {
-            mid: self.ledger.repository.get(mid) for mid in self.streams.existing(set(ids))
-        }
+        known: dict[Any, Movement] = self.ledger.get_many(ids)
         batch = SiteMovements(
             operation,
             known,

@@ -149,3 +149,24 @@ def test_a_section_after_a_position_reads_as_the_librarys_recorder_reads_it(
             assert [type(n.state) for n in ours] == [bytes] * len(theirs)
     finally:
         ledger.close()
+
+
+def test_get_many_rebuilds_each_aggregate_as_the_repository_does(
+    store_settings: Settings,
+) -> None:
+    """More ids than one SQLite statement binds, aggregates of 1 and 2 events, absent ids."""
+    ledger = ledger_on(ledger_env(store_settings))
+    made = households("m", 1_200)
+    ledger.save(*made)
+    for household in made[::3]:
+        household.reverse(household.delivery_id, "wrong door", "tests")
+    ledger.save(*made[::3])
+    absent = [uuid.uuid4() for _ in range(7)]
+    wanted = [h.id for h in made] + absent
+    many = ledger.get_many(wanted)
+    assert set(many) == {h.id for h in made}
+    for household in made[::97]:
+        one = ledger.repository.get(household.id)
+        assert (many[household.id].version, vars(many[household.id])) == (one.version, vars(one))
+    assert {many[h.id].version for h in made[::3]} == {2}
+    assert ledger.get_many(absent[:1]) == {}
