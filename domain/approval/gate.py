@@ -141,7 +141,7 @@ class DeliveryGate:
             return 0
         for seal in seals:
             seal.count(0, 1, actor.name)
-        return last_position(self.approvals.ledger.save(book, *seals))
+        return last_position(self.approvals.ledger.save(*seals, book))
 
     def release(self, slug: str, held: list[dict[str, Any]], actor: Actor) -> dict[str, str]:
         """Record the held deliveries of a period no longer approved; each one's answer."""

@@ -92,7 +92,7 @@ class ApprovalService:
         book.approve(level, unit, period, actor.name, figures, position)
         if seal is not None:
             seal.seal(book.approval(level, unit, period))  # type: ignore[arg-type]
-        return Outcome(True, last_position(self.ledger.save(book, seal)))
+        return Outcome(True, last_position(self.ledger.save(seal, book)))
 
     def _check_below(self, book: ApprovalBook, command: ApprovePeriod, period: str) -> None:
         operation, scope, level, unit = (
@@ -135,7 +135,7 @@ class ApprovalService:
         seal = self._seal(command, period)
         if seal is not None:
             seal.unseal(command.reason.strip(), actor.name)
-        return Outcome(True, last_position(self.ledger.save(book, seal)))
+        return Outcome(True, last_position(self.ledger.save(seal, book)))
 
     def _approved_above(
         self, book: ApprovalBook, command: UnapprovePeriod, period: str

@@ -106,7 +106,7 @@ class DeliveryCorrection:
         # The replaced id never arrived: claim it now, so that when it does, it is answered.
         early = [] if old_hid is not None else [self._retire(hid, item, decision)]
         changed = _unique(
-            [*decision.changed_aggregates(), *early, *committees.values(), old, *seals.values()]
+            [*seals.values(), *decision.changed_aggregates(), *early, *committees.values(), old]
         )
         return CorrectionOutcome(result, service._save(*changed), reversed_original)
 

@@ -125,7 +125,7 @@ class DistributionService(CampaignSetup):
         if not mode.saves(results):
             return BatchOutcome(results, 0, committed=False)
         changed = decision.changed_aggregates()  # the seals only with what they guard
-        return BatchOutcome(results, self._save(*changed, *(also if changed else ())))
+        return BatchOutcome(results, self._save(*(also if changed else ()), *changed))
 
     def _maybe_committee(self, slug: str, code: str) -> Committee | None:
         try:
@@ -155,7 +155,7 @@ class DistributionService(CampaignSetup):
             committee = self.committee(slug, household.committee)
             committee.take_back(delivery_id)
             entry = self._unserved(slug, household, delivery_id)  # issue 14: its list entry
-            return Outcome(True, self._save(household, committee, *closed, *entry, seal))
+            return Outcome(True, self._save(seal, household, committee, *closed, *entry))
 
         return self.ledger.retrying(reverse)
 

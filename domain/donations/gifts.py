@@ -79,7 +79,7 @@ class GiftCommands(LedgerService):
             )
             store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
             seal = self._guard(store.code, gift.received_at, "received_at", actor)
-            return Outcome(True, self._save(gift, store, seal))
+            return Outcome(True, self._save(seal, gift, store))
 
         return self.ledger.retrying(record)
 
@@ -106,7 +106,7 @@ class GiftCommands(LedgerService):
                 by=actor.name,
             )
             seal = self._guard(store.code, gift.received_at, "line", actor)
-            return Outcome(True, self._save(gift, store, seal))
+            return Outcome(True, self._save(seal, gift, store))
 
         return self.ledger.retrying(correct)
 

@@ -41,7 +41,7 @@ class LogisticsCommands(LedgerService):
                 if created
                 else None
             )
-            position = self._save(store, seal) if created else 0
+            position = self._save(seal, store) if created else 0
             record = store.dispatches[command.dispatch]
             return DispatchOutcome(
                 Outcome(created, position), record["value_centimes"], record["unvalued_lines"]

@@ -33,8 +33,8 @@ class AssistanceService:
         self.clock = clock
         self.locks: PeriodLocks | None = None  # approved days' lock (domain/approval)
 
-    def _save(self, case: AssistanceCase, *also: Any) -> int:
-        return last_position(self.ledger.save(case, *also))
+    def _save(self, *aggregates: Any) -> int:
+        return last_position(self.ledger.save(*aggregates))
 
     def open(self, slug: str, site: str, command: OpenCase, actor: Actor) -> Outcome:
         """Open a case; the same case id sent again with the same details changes nothing."""
@@ -76,7 +76,7 @@ class AssistanceService:
                 traveller_key=key,
                 opened_by=actor.name,
             )
-            return Outcome(True, self._save(case, seal))
+            return Outcome(True, self._save(seal, case))
 
         return self.ledger.retrying(open_case)
 

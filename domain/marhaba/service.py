@@ -200,8 +200,8 @@ class MarhabaService:
         if not mode.saves(results):
             return BatchOutcome(results, 0, committed=False)
         kept = {_key(items[r.index]) for r in results if r.status is ItemStatus.RECORDED}
-        changed = [m for m in batch.changed_aggregates() if (m.site, m.reference) in kept]
-        changed += days.changed() if days is not None else []
+        changed = days.changed() if days is not None else []  # seals first, then the facts
+        changed += [m for m in batch.changed_aggregates() if (m.site, m.reference) in kept]
         saved = [c for c in changed if c is not None]
         return BatchOutcome(results, self._save(*saved) if saved else 0)
 
@@ -228,12 +228,12 @@ class MarhabaService:
             seal = self._guard(slug, site, movement.moved_at, "adjustment_id", actor)
             movement.adjust(command.adjustment_id, command.delta, command.reason, actor.name)
             if not operation.closed:
-                return Outcome(True, self._save(movement, seal))
+                return Outcome(True, self._save(seal, movement))
             check_may_correct_closed(f"operation '{slug}'", actor)
             operation.note_adjustment_after_closure(
                 movement, command.adjustment_id, command.delta, command.reason, actor.name
             )
-            return Outcome(True, self._save(movement, operation, seal))
+            return Outcome(True, self._save(seal, movement, operation))
 
         return self.ledger.retrying(adjust)
 
