@@ -222,3 +222,46 @@ def test_deliveries_that_read_the_day_open_before_an_approval_are_held(
         "distribution", CAMPAIGN, "committee", "casa-anfa", [date(2020, 4, 26)]
     )
     assert counted == {"households_served": 2, "people_reached": 7}
+
+
+def test_deliveries_racing_approvals_are_counted_once_or_held(container: Container) -> None:
+    launch(container)
+    day = ApprovePeriod("distribution", CAMPAIGN, "committee", "casa-anfa", RAMADAN_DAY)
+    undo = UnapprovePeriod("distribution", CAMPAIGN, "committee", "casa-anfa", RAMADAN_DAY, "x")
+    sent: list[int] = []
+    errors: list[BaseException] = []
+
+    def writer(first: int) -> Callable[[], None]:
+        def send() -> None:
+            for n in range(first, first + 6):
+                items = [delivery(10 * n + k, size=1 + n % 4) for k in range(3)]
+                try:
+                    container.distribution.record_deliveries(CAMPAIGN, items, ADMIN)
+                except BusyError:
+                    continue  # nothing saved: the field resends
+                sent.extend(item.household_size for item in items)
+
+        return send
+
+    def approver() -> None:
+        try:
+            for _ in range(2):
+                container.approvals.approve(day, ADMIN)
+                container.approvals.unapprove(undo, ADMIN)
+            container.approvals.approve(day, ADMIN)
+        except BaseException as error:
+            errors.append(error)
+
+    _race([writer(100 * w) for w in range(1, 4)], approver)
+    assert errors == []
+    book = container.approvals.book("distribution", CAMPAIGN)
+    assert book is not None
+    approval = book.approval("committee", "casa-anfa", RAMADAN_DAY)
+    assert approval is not None
+    counted, _ = container.approvals.figures.at(
+        "distribution", CAMPAIGN, "committee", "casa-anfa", [date(2020, 4, 26)]
+    )
+    assert approval.figures == counted
+    held = [h["facts"]["household_size"] for h in book.held.values()]
+    assert counted["households_served"] + len(held) == len(sent)
+    assert counted["people_reached"] + sum(held) == sum(sent)
