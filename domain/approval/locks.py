@@ -85,16 +85,19 @@ class BatchSeals:
     ) -> None:
         """``places``: each item's unit and moment (a moment without a zone is skipped:
         it is refused later, with its own reason)."""
-        self.by_item: dict[int, PeriodSeal] = {}
-        read: dict[tuple[str, str], PeriodSeal] = {}
         period = locks.period(scope)
-        for i, (unit, moment) in enumerate(places):
-            if moment.tzinfo is None:
-                continue
-            key = (unit, period_of(local_day(moment), period))
-            if key not in read:
-                read[key] = load_seal(locks.ledger, locks.operation, scope, *key)
-            self.by_item[i] = read[key]
+        keys = {
+            i: (unit, period_of(local_day(moment), period))
+            for i, (unit, moment) in enumerate(places)
+            if moment.tzinfo is not None
+        }
+        ids = {key: PeriodSeal.create_id(locks.operation, scope, *key) for key in keys.values()}
+        stored = locks.ledger.get_many(ids.values())  # one query for the batch's seals
+        read = {
+            key: stored.get(sid) or PeriodSeal(locks.operation, scope, *key)
+            for key, sid in ids.items()
+        }
+        self.by_item: dict[int, PeriodSeal] = {i: read[key] for i, key in keys.items()}
 
     def locks(self) -> dict[int, Approval]:
         return {i: s.approval for i, s in self.by_item.items() if s.approval is not None}
