@@ -13,14 +13,15 @@ from sqlalchemy import select
 
 from adapters.database import view_counts, view_labels
 from adapters.views import SqlViewStore
-from domain.approval.workflow import NATIONAL, RAMADAN, days_of
+from domain.approval.workflow import NATIONAL, RAMADAN, days_of, workflow
 from projections import approval
-from projections.approved_figures import period_kind, standing
+from projections.approved_figures import MEASURES, period_kind, standing
 from projections.completeness import VIEW, unit_day
 
 
 class CompletenessUnits:
-    """The Ramadan hierarchy (committee -> province -> region -> national) of a campaign."""
+    """Each operation's hierarchy: committee -> province -> region -> national for a
+    campaign, site -> operation for a Marhaba operation, store -> national for donations."""
 
     def __init__(self, views: SqlViewStore, catch_up: Callable[[], object]) -> None:
         self.views = views
@@ -28,11 +29,15 @@ class CompletenessUnits:
 
     def committees(self, scope: str) -> dict[str, dict[str, str]]:
         """Each registered committee of the campaign with its province and region."""
+        return self.labelled(scope, "committee")
+
+    def labelled(self, scope: str, dimension: str) -> dict[str, dict[str, str]]:
+        """Each unit the view labels in ``dimension`` (committees, sites, stores)."""
         self.catch_up()
         query = select(view_labels.c.member, view_labels.c.name, view_labels.c.value).where(
             view_labels.c.view == VIEW,
             view_labels.c.scope == scope,
-            view_labels.c.dimension == "committee",
+            view_labels.c.dimension == dimension,
         )
         found: dict[str, dict[str, str]] = {}
         with self.views.engine.connect() as conn:
@@ -41,25 +46,31 @@ class CompletenessUnits:
         return found
 
     def _places(self, operation: str, scope: str) -> list[dict[str, str]]:
-        if operation != RAMADAN.operation:
-            return []  # other operations' hierarchies are not wired yet
+        """Each lowest-level unit with the unit it belongs to at every level above."""
+        if operation == RAMADAN.operation:
+            return [
+                {"committee": code, "national": NATIONAL, **places}
+                for code, places in self.committees(scope).items()
+            ]
+        flow = workflow(operation)
+        top = flow.levels[-1].name
+        whole = NATIONAL if top == NATIONAL else scope  # a Marhaba operation: its slug
         return [
-            {"committee": code, "national": NATIONAL, **places}
-            for code, places in self.committees(scope).items()
+            {flow.lowest.name: code, top: whole} for code in self.labelled(scope, flow.lowest.name)
         ]
 
     def exists(self, operation: str, scope: str, level: str, unit: str) -> bool:
         return any(place.get(level) == unit for place in self._places(operation, scope))
 
     def children(self, operation: str, scope: str, level: str, unit: str) -> list[str]:
-        below = RAMADAN.below(level)
+        below = workflow(operation).below(level)
         if below is None:
             return []
         places = self._places(operation, scope)
         return sorted({p[below.name] for p in places if p.get(level) == unit})
 
     def parent(self, operation: str, scope: str, level: str, unit: str) -> str | None:
-        above = RAMADAN.above(level)
+        above = workflow(operation).above(level)
         if above is None:
             return None
         for place in self._places(operation, scope):
@@ -79,7 +90,7 @@ class CompletenessFigures:
         self, operation: str, scope: str, level: str, unit: str, days: Sequence[date]
     ) -> tuple[dict[str, int], int]:
         self.catch_up()
-        figures = {"households_served": 0, "people_reached": 0}
+        figures = dict.fromkeys(MEASURES[operation], 0)
         members = [unit_day(unit, day.isoformat()) for day in days]
         query = select(view_counts.c.measure, view_counts.c.value).where(
             view_counts.c.view == VIEW,

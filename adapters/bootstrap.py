@@ -43,11 +43,14 @@ from adapters.views import SqlViewStore, ViewDeliveryLocator
 from adapters.wakeup import listen_for_appends
 from domain.actors import Role
 from domain.approval.gate import DeliveryGate
+from domain.approval.locks import PeriodLocks
 from domain.approval.service import ApprovalService
+from domain.approval.workflow import DONATIONS, MARHABA
 from domain.distribution.listing import ListService
 from domain.distribution.service import DistributionService
 from domain.distribution.vouchers import VoucherMinter
 from domain.donations.service import DonationService
+from domain.errors import DomainError
 from domain.geography import check_province
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger
@@ -171,6 +174,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     marhaba_service = MarhabaService(ledger, hasher, streams)
     donation_service = DonationService(ledger, streams=streams)
     approvals = _approvals(ledger, views, runner, service)
+    _lock_sites_and_stores(approvals, marhaba_service, donation_service)
     targets = field_targets(service, marhaba_service, donation_service)
     lists = ListService(ledger, hasher, streams, voucher_minter(settings))
     targets["enrolments"] = Target(ENROLMENTS, submit=lists.enrol, check_scope=lists.campaign)
@@ -184,7 +188,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         views,
         runner,
         live,
-        TokenStore(engine, binding_check(service, marhaba_service)),
+        TokenStore(engine, binding_check(service, marhaba_service, donation_service)),
         metrics,
         service,
         marhaba_service,
@@ -199,8 +203,10 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     )
 
 
-def binding_check(distribution: DistributionService, marhaba: MarhabaService) -> BindingCheck:
-    """A token is issued only for a committee, site or province that exists (404 otherwise)."""
+def binding_check(
+    distribution: DistributionService, marhaba: MarhabaService, donations: DonationService
+) -> BindingCheck:
+    """A token is issued only for a committee, site, province or store that exists."""
 
     def check(role: Role, within: str, scope: str) -> None:
         if role in (Role.COMMITTEE, Role.CHAIR):
@@ -208,6 +214,12 @@ def binding_check(distribution: DistributionService, marhaba: MarhabaService) ->
         elif role in (Role.REGISTRAR, Role.COORDINATOR):
             distribution.campaign(within, to_change=False)
             check_province(scope, "province")
+        elif role is Role.STOREKEEPER:
+            if within != DONATIONS.operation:
+                raise DomainError(
+                    f"a store belongs to operation '{DONATIONS.operation}'", "operation"
+                )
+            donations.store(scope)
         else:
             marhaba.site(within, scope)
 
@@ -230,6 +242,15 @@ def _approvals(
     )
     distribution.gate = DeliveryGate(approvals, distribution._record_batch)
     return approvals
+
+
+def _lock_sites_and_stores(
+    approvals: ApprovalService, marhaba: MarhabaService, donations: DonationService
+) -> None:
+    """Marhaba's sites' days and donations' stores' months lock like committees' days."""
+    marhaba.lock_with(PeriodLocks(approvals.ledger, MARHABA.operation))
+    approvals.releasers[MARHABA.operation] = marhaba.release_held
+    donations.locks = PeriodLocks(approvals.ledger, DONATIONS.operation)
 
 
 def field_targets(

@@ -164,7 +164,7 @@ def tokens_create(
         Role,
         typer.Option(
             help="admin, committee, site, donations, auditor, registrar, chair, coordinator, "
-            "national"
+            "supervisor, storekeeper, national"
         ),
     ],
     campaign: Annotated[
@@ -174,8 +174,13 @@ def tokens_create(
     committee: Annotated[
         str | None, typer.Option(help="committee code (committee and chair roles)")
     ] = None,
-    operation: Annotated[str | None, typer.Option(help="operation of the site")] = None,
-    site: Annotated[str | None, typer.Option(help="reception site code (site role)")] = None,
+    operation: Annotated[
+        str | None, typer.Option(help="operation of the site; 'donations' for a store")
+    ] = None,
+    site: Annotated[
+        str | None, typer.Option(help="reception site code (site and supervisor roles)")
+    ] = None,
+    store: Annotated[str | None, typer.Option(help="store code (storekeeper role)")] = None,
     label: Annotated[str, typer.Option(help="who the token is for")] = "",
     province: Annotated[
         str | None,
@@ -186,7 +191,8 @@ def tokens_create(
     container = _container()
     try:
         within = campaign or operation
-        issued = container.tokens.issue(role, within, committee or site or province, label)
+        scope = committee or site or province or store
+        issued = container.tokens.issue(role, within, scope, label)
     except DomainError as error:
         typer.secho(f"error: {error.reason}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None

@@ -79,6 +79,7 @@ def _headers(exc: DomainError) -> dict[str, str] | None:
         return {"Retry-After": str(exc.retry_after)}
     return None
 
+
 def allowed_methods(request: Request) -> str:
     """Every method some route of this path answers (Starlette names only the first route's)."""
     methods: set[str] = set()

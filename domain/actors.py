@@ -16,9 +16,12 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     REGISTRAR = "registrar"  # enrols households on the lists of one province's committees
     # Approvers of the figures (domain/approval): a committee's chair, a province's
-    # coordinator, and the national level (regions and the nation).
+    # coordinator, a reception site's supervisor, a donations store's keeper, and the
+    # national level (regions, the nation, a Marhaba operation, the donations intake).
     CHAIR = "chair"
     COORDINATOR = "coordinator"
+    SUPERVISOR = "supervisor"
+    STOREKEEPER = "storekeeper"
     NATIONAL = "national"
 
 
@@ -31,6 +34,8 @@ SCOPE_PARENT = {
     Role.REGISTRAR: "campaign",
     Role.CHAIR: "campaign",
     Role.COORDINATOR: "campaign",
+    Role.SUPERVISOR: "operation",
+    Role.STOREKEEPER: "operation",  # the one intake: operation 'donations'
 }
 # What the scope itself is, as `tadamon tokens create` names its flag.
 SCOPE_KIND = {
@@ -39,6 +44,8 @@ SCOPE_KIND = {
     Role.REGISTRAR: "province",
     Role.CHAIR: "committee",
     Role.COORDINATOR: "province",
+    Role.SUPERVISOR: "site",
+    Role.STOREKEEPER: "store",
 }
 
 

@@ -91,8 +91,18 @@ def describe(item: Positioned) -> dict[str, Any]:
 
 
 # The ledger's own bookkeeping, saved beside the facts it guards (a delivery id's
-# claim beside its delivery): nothing happened in the field that the feed should show.
-BOOKKEEPING = frozenset({"DeliveryKey.Claimed", "DeliveryKeying.Started"})
+# claim beside its delivery, a period's seal beside the writes and approvals that
+# contend on it): nothing happened in the field that the feed should show.
+BOOKKEEPING = frozenset(
+    {
+        "DeliveryKey.Claimed",
+        "DeliveryKeying.Started",
+        "PeriodSeal.SealOpened",
+        "PeriodSeal.PeriodSealed",
+        "PeriodSeal.PeriodUnsealed",
+        "PeriodSeal.WritesCounted",
+    }
+)
 
 
 def latest(source: EventSource, limit: int) -> list[dict[str, Any]]:

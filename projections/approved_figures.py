@@ -8,21 +8,25 @@ same function answers from the tables it is given.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from domain.approval.workflow import NATIONAL, RAMADAN, Period, period_of
+from domain.approval.workflow import NATIONAL, RAMADAN, Period, Workflow, period_of, workflow
 from projections.approval import APPROVED, FIGURE, member
-from projections.hxl import HxlColumn, field
+from projections.completeness_sites import DONATION_MEASURES, MARHABA_MEASURES
 from projections.tally import Table
 
-MEASURES = ("households_served", "people_reached")
+# The figures each operation approves, per unit and period.
+MEASURES = {
+    "distribution": ("households_served", "people_reached"),
+    "marhaba": MARHABA_MEASURES,
+    "donations": DONATION_MEASURES,
+}
 
 
-def period_kind(approvals: Table) -> Period:
+def period_kind(approvals: Table, operation: str = RAMADAN.operation) -> Period:
     text = approvals.text("workflow", "", "period")
-    return Period(text) if text else RAMADAN.periods[0]
+    return Period(text) if text else workflow(operation).periods[0]
 
 
 def standing(approvals: Table) -> list[dict[str, Any]]:
@@ -50,19 +54,24 @@ def standing(approvals: Table) -> list[dict[str, Any]]:
     return sorted(found, key=lambda a: (a["period"], a["level"], a["unit"]))
 
 
-def figures(completeness: Table, approvals: Table) -> list[dict[str, Any]]:
+def figures(
+    completeness: Table, approvals: Table, operation: str = RAMADAN.operation, scope: str = ""
+) -> list[dict[str, Any]]:
     """One record per (level, unit, period) with figures: its totals and its approval."""
-    kind = period_kind(approvals)
+    flow, kind = workflow(operation), period_kind(approvals, operation)
+    measures, levels = MEASURES[operation], [level.name for level in flow.levels]
     sums: dict[tuple[str, str, str], dict[str, int]] = {}
     for (level, at, measure), value in completeness.counts.items():
-        if measure in MEASURES and level in _LEVELS:
+        if measure in measures and level in levels:
             unit, day = at.rsplit("|", 1)
             key = (level, unit, period_of(date.fromisoformat(day), kind))
-            row = sums.setdefault(key, dict.fromkeys(MEASURES, 0))
+            row = sums.setdefault(key, dict.fromkeys(measures, 0))
             row[measure] += value
     records = []
-    for (level, unit, period), totals in sorted(sums.items(), key=_order):
-        highest = _highest_approved(completeness, approvals, level, unit, period)
+    for (level, unit, period), totals in sorted(sums.items(), key=lambda i: _order(levels, i)):
+        highest = _highest_approved(
+            approvals, _chain_of(flow, completeness, scope, level, unit), period
+        )
         records.append(
             {
                 "level": level,
@@ -79,24 +88,34 @@ def figures(completeness: Table, approvals: Table) -> list[dict[str, Any]]:
 _LEVELS = [level.name for level in RAMADAN.levels]
 
 
-def _order(item: tuple[tuple[str, str, str], Any]) -> tuple[int, str, str]:
+def _order(levels: list[str], item: tuple[tuple[str, str, str], Any]) -> tuple[int, str, str]:
     (level, unit, period), _ = item
-    return (_LEVELS.index(level), period, unit)
+    return (levels.index(level), period, unit)
 
 
-def _highest_approved(
-    completeness: Table, approvals: Table, level: str, unit: str, period: str
-) -> str | None:
+def _chain_of(
+    flow: Workflow, completeness: Table, scope: str, level: str, unit: str
+) -> list[tuple[str, str]]:
+    """The unit, then each unit above it: a site or store has its operation's whole above
+    it (a Marhaba operation's slug, or the nation)."""
+    if flow is RAMADAN:
+        return _chain(completeness, level, unit)
+    top = flow.levels[-1].name
+    whole = (top, NATIONAL if top == NATIONAL else scope)
+    return [(level, unit), whole] if level == flow.lowest.name else [whole]
+
+
+def _highest_approved(approvals: Table, chain: list[tuple[str, str]], period: str) -> str | None:
     """The highest level whose unit above (or at) this one approved the period."""
     highest = None
-    for at_level, at_unit in _chain(completeness, level, unit):
+    for at_level, at_unit in chain:
         if approvals.text(at_level, member(at_unit, period), "state") != APPROVED:
             break
         highest = at_level
     return highest
 
 
-def _chain(completeness: Table, level: str, unit: str) -> Iterator[tuple[str, str]]:
+def _chain(completeness: Table, level: str, unit: str) -> list[tuple[str, str]]:
     """The unit, then each unit above it up to the nation."""
     places = {"committee": unit, NATIONAL: NATIONAL}
     if level == "committee":
@@ -107,8 +126,7 @@ def _chain(completeness: Table, level: str, unit: str) -> Iterator[tuple[str, st
         places["region"] = _region_of_province(completeness, unit)
     elif level == "region":
         places["region"] = unit
-    for name in _LEVELS[_LEVELS.index(level) :]:
-        yield name, places[name]
+    return [(name, places[name]) for name in _LEVELS[_LEVELS.index(level) :]]
 
 
 def _region_of_province(completeness: Table, province: str) -> str:
@@ -116,14 +134,3 @@ def _region_of_province(completeness: Table, province: str) -> str:
         if dimension == "committee" and name == "province" and value == province:
             return completeness.text("committee", code, "region") or ""
     return ""
-
-
-HXL_COLUMNS = (
-    field("Level", "#meta+level", "level"),
-    field("Unit", "#org+code", "unit"),
-    field("Period", "#date", "period"),
-    field("Households served", "#reached+hh", "households_served"),
-    field("People reached", "#reached+ind", "people_reached"),
-    HxlColumn("Approved", "#status+approved", lambda r: "yes" if r["approved"] else "no"),
-    field("Approved up to", "#status+level", "approved_level"),
-)

@@ -10,6 +10,7 @@ and last delivery day: reported on time, late, or silent). For every delivery it
   recorded), from which "on time" is read against a delay the reader chooses.
 
 A reversal takes its delivery back from the figures of the day it was dated in.
+Marhaba's sites and donations' stores are counted alike (``projections.completeness_sites``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from domain.approval.workflow import NATIONAL
 from domain.clock import local_day_iso
 from domain.distribution.committee import Committee
 from domain.distribution.household import Household
+from projections import completeness_sites
 from projections.dispatch import dispatching
 from projections.tally import Delta
 
@@ -70,6 +72,7 @@ PROJECTION = dispatching(
         (Household, "KitDelivered"): _delivered,
         (Household, "KitDeliveredAfterReversal"): _delivered,
         (Household, "DeliveryReversed"): _reversed,
+        **completeness_sites.HANDLERS,  # Marhaba's sites and donations' stores
     },
 )
 

@@ -26,7 +26,8 @@ from api.schemas.approvals import (
 from api.schemas.common import CommandPublic
 from domain.approval.commands import ApprovePeriod, ConfigureApprovals, UnapprovePeriod
 from domain.approval.workflow import Period
-from projections import approval, approved_figures, completeness, completeness_report
+from domain.clock import local_day, utc_now
+from projections import approval, approved_figures, approved_hxl, completeness, completeness_report
 from projections.hxl import table
 
 router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
@@ -112,7 +113,7 @@ def list_approvals(
     return ApprovalsPublic(
         operation=operation,
         scope=scope,
-        period=approved_figures.period_kind(found.table).value,
+        period=approved_figures.period_kind(found.table, operation).value,
         position=found.position,
         as_of=found.as_of,
         approvals=[ApprovalPublic(**a) for a in approved_figures.standing(found.table)],
@@ -122,6 +123,7 @@ def list_approvals(
 @router.get(
     "/{operation}/{scope}/figures",
     response_model=list[FiguresPublic],
+    response_model_exclude_unset=True,  # only the operation's own figures
     responses=errors(401, 403, 404, 422),
 )
 def figures(
@@ -146,7 +148,7 @@ def figures_csv(
 ) -> Response:
     """The same figures as CSV, with an HXL hashtag row with ?hxl=1."""
     records = _figures(operation, scope, container, actor, reader)
-    rows = table(approved_figures.HXL_COLUMNS, records, hxl)
+    rows = table(approved_hxl.COLUMNS[operation], records, hxl)
     return csv_response(rows, f"{scope}-approved-figures{'-hxl' if hxl else ''}.csv")
 
 
@@ -155,7 +157,8 @@ def _figures(
 ) -> list[dict[str, Any]]:
     container.approvals.reading.check_reader(operation, actor)
     counted = reader.read(completeness.VIEW, scope).table
-    return approved_figures.figures(counted, reader.read(approval.VIEW, scope).table)
+    approvals = reader.read(approval.VIEW, scope).table
+    return approved_figures.figures(counted, approvals, operation, scope)
 
 
 @router.get(
@@ -176,15 +179,24 @@ def completeness_view(
 ) -> CompletenessPublic:
     """Expected, reported, on time, late and silent reports per unit and period, silent first.
 
-    A committee is expected each day between its first and last delivery day, or each day
-    from ``first`` to ``last`` when given; on time means recorded by the period's end plus
+    A committee is expected each day between its first and last delivery day, a reception
+    site each day it is open (?level=site or operation), or each day from ``first`` to
+    ``last`` when given; on time means recorded by the period's end plus
     TADAMON_COMPLETENESS_DELAY_DAYS.
     """
     container.approvals.reading.check_reader(operation, actor)
     found = reader.read(completeness.VIEW, scope)
     delay = container.settings.completeness_delay_days
+    span = completeness_report.Span(first, last)
     rows = completeness_report.completeness(
-        found.table, level, period, delay, completeness_report.Span(first, last)
+        found.table,
+        level,
+        period,
+        delay,
+        span,
+        operation,
+        scope,
+        local_day(found.as_of or utc_now()),
     )
     return CompletenessPublic(
         scope=scope,

@@ -80,7 +80,7 @@ def create_token(body: TokenCreate, container: ContainerDep, actor: ActorDep) ->
     issued = container.tokens.issue(
         body.role,
         body.campaign or body.operation,
-        body.committee or body.site or body.province,
+        body.committee or body.site or body.province or body.store,
         body.label,
     )
     [info] = container.tokens.list(issued.actor.token_id)

@@ -12,14 +12,14 @@ from api.schemas.common import Day, Reason
 from domain.approval.workflow import Period
 
 LevelQuery = Annotated[
-    Literal["committee", "province", "region", "national"],
-    Query(description="the level units are counted at"),
+    Literal["committee", "province", "region", "national", "site", "operation"],
+    Query(description="the level units are counted at (a campaign's, or a Marhaba operation's)"),
 ]
 PeriodQuery = Annotated[
     Literal[Period.DAY, Period.WEEK], Query(description="count by day or by ISO week")
 ]
 SpanQuery = Annotated[
-    Day | None, Query(description="YYYY-MM-DD: expect every committee from/to this day")
+    Day | None, Query(description="YYYY-MM-DD: expect every committee or site from/to this day")
 ]
 
 
@@ -57,8 +57,17 @@ class FiguresPublic(BaseModel):
     level: str
     unit: str
     period: str
-    households_served: int
-    people_reached: int
+    # Each operation's own figures (the others' are left out of the answer).
+    households_served: int | None = None  # distribution
+    people_reached: int | None = None
+    arrivals: int | None = None  # marhaba
+    departures: int | None = None
+    cases_opened: int | None = None
+    people_assisted: int | None = None
+    gifts_in_kind: int | None = None  # donations (money in centimes)
+    value_received_centimes: int | None = None
+    dispatches: int | None = None
+    value_dispatched_centimes: int | None = None
     approved: bool
     approved_level: str | None  # the highest level that approved this unit's period
 

@@ -13,12 +13,11 @@ from domain.actors import Role
 
 class TokenCreate(Strict):
     role: Role
-    campaign: Slug | None = Field(
-        None, description="the committee's (or the registrar's) campaign"
-    )
+    campaign: Slug | None = Field(None, description="the committee's (or the registrar's) campaign")
     committee: Slug | None = None
     operation: Slug | None = Field(None, description="the site's operation (site role)")
     site: Slug | None = None
+    store: Slug | None = Field(None, description="a storekeeper's store (operation 'donations')")
     province: Annotated[str, Field(pattern=r"^MA-[A-Z0-9]{2,3}$")] | None = Field(
         None, description="ISO 3166-2:MA province of a registrar (with its campaign)"
     )

@@ -17,6 +17,7 @@
     totals: null,
     extra: { marhaba: null, donations: null },
     completeness: null,
+    siteCompleteness: null,
     activity: [],
     timer: null,
     generation: 0,
@@ -112,6 +113,11 @@
   function completenessPath(fresh) {
     const campaign = encodeURIComponent(state.campaign);
     return `/v1/approvals/distribution/${campaign}/completeness?level=committee&${fresh.split("?")[1]}`;
+  }
+
+  function siteCompletenessPath(fresh) {
+    const operation = encodeURIComponent(state.operation);
+    return `/v1/approvals/marhaba/${operation}/completeness?level=site&${fresh.split("?")[1]}`;
   }
 
   // -- language -------------------------------------------------------------------------
@@ -368,9 +374,9 @@
     return item;
   }
 
-  function renderCompleteness() {
-    const data = state.completeness;
-    $("completeness-panel").hidden = !data;
+  // The same panel for committees ("completeness") and reception sites ("site-completeness").
+  function renderCompleteness(data, id) {
+    $(id + "-panel").hidden = !data;
     if (!data) return;
     const units = completenessByUnit(data.units);
     const rows = units.map((unit) => {
@@ -388,8 +394,8 @@
       });
       return row;
     });
-    $("completeness").replaceChildren(...rows);
-    $("completeness-chart").replaceChildren(...units.slice(0, 12).map(stackBar));
+    $(id).replaceChildren(...rows);
+    $(id + "-chart").replaceChildren(...units.slice(0, 12).map(stackBar));
   }
 
   function render() {
@@ -398,7 +404,8 @@
     renderExtra("marhaba");
     renderExtra("donations");
     renderActivity();
-    renderCompleteness();
+    renderCompleteness(state.completeness, "completeness");
+    renderCompleteness(state.siteCompleteness, "site-completeness");
     if (state.updatedAt) $("updated").textContent = moment(state.updatedAt);
     if (document.body.dataset.state) showStatus(document.body.dataset.state);
   }
@@ -444,6 +451,7 @@
       : null;
     state.extra.donations = await section("donations", `/v1/donations/${fresh}`);
     state.completeness = state.campaign ? await optional(completenessPath(fresh)) : null;
+    state.siteCompleteness = state.operation ? await optional(siteCompletenessPath(fresh)) : null;
     state.updatedAt = new Date().toISOString();
     render();
   }

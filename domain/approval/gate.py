@@ -4,6 +4,10 @@ A new delivery dated in an approved period is not lost: it is held in the approv
 book ("held for an approved period", not counted) and recorded when an admin
 un-approves that period. A resend of a delivery already recorded still answers
 ``duplicate``: only what would change the figures is held.
+
+The lock is read from each (committee, period)'s seal inside the attempt that saves,
+and every save of a batch appends to the seals of its periods: an approval saved
+meanwhile makes the batch decide again (``domain.approval.seal``).
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from domain.actors import Actor
-from domain.approval.book import Approval, ApprovalBook
-from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, PeriodApprovedError
-from domain.approval.service import ApprovalService, lock_in
+from domain.approval.book import Approval
+from domain.approval.errors import HELD_FOR_APPROVED_PERIOD
+from domain.approval.locks import BatchSeals, PeriodLocks, hold
+from domain.approval.seal import PeriodSeal
+from domain.approval.service import ApprovalService
 from domain.approval.workflow import RAMADAN
 from domain.clock import local_day
 from domain.distribution.commands import RecordDelivery
@@ -26,7 +32,7 @@ from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
 
 OPERATION = RAMADAN.operation
 # The distribution service's own batch decision: (slug, items, keys, legacy keys,
-# actor, mode, sealed contacts) -> outcome.
+# actor, mode, sealed contacts, refused, also saved) -> outcome.
 RecordBatch = Callable[
     [
         str,
@@ -37,6 +43,7 @@ RecordBatch = Callable[
         BatchMode,
         dict[int, Any],
         dict[int, DomainError],
+        Sequence[Any],
     ],
     BatchOutcome,
 ]
@@ -46,13 +53,23 @@ class DeliveryGate:
     def __init__(self, approvals: ApprovalService, record_batch: RecordBatch) -> None:
         self.approvals = approvals
         self.record_batch = record_batch
+        self.locks = PeriodLocks(approvals.ledger, OPERATION)
         approvals.releasers[OPERATION] = self.release
 
-    def check_unlocked(self, slug: str, committee: str, moment: datetime, field: str) -> None:
-        """Reversals and corrections are refused, naming the approval, while it stands."""
-        lock = _lock_on(self.approvals.book(OPERATION, slug), committee, moment)
-        if lock is not None:
-            raise PeriodApprovedError(lock.describe(), field)
+    def check_unlocked(
+        self,
+        slug: str,
+        committee: str,
+        moment: datetime,
+        field: str,
+        actor: Actor,
+        seals: dict[tuple[str, str], PeriodSeal] | None = None,
+    ) -> PeriodSeal | None:
+        """Reversals and corrections are refused, naming the approval, while it stands;
+        otherwise the period's seal, to be saved with them."""
+        if moment.tzinfo is None:
+            return None  # refused later, with its own reason
+        return self.locks.guard(slug, committee, local_day(moment), field, actor, seals)
 
     def record(
         self,
@@ -66,16 +83,24 @@ class DeliveryGate:
         refused: dict[int, DomainError] | None = None,
     ) -> BatchOutcome:
         """``refused``: items already refused before deciding (an unusable voucher), by index."""
-        ledger = self.approvals.ledger
-        book = self.approvals.book(OPERATION, slug)  # once per batch: the cache re-reads it
-        locks = {
-            i: lock
-            for i, item in enumerate(items)
-            if (lock := _lock_on(book, item.committee, item.delivered_at)) is not None
-        }
         whole = Subset(list(range(len(items))), items, keys, legacy, contacts, refused)
+        return self.approvals.ledger.retrying(lambda: self._attempt(slug, whole, actor, mode))
+
+    def _attempt(self, slug: str, whole: Subset, actor: Actor, mode: BatchMode) -> BatchOutcome:
+        """One try: the seals read afresh, then the batch decided and saved with them."""
+        seals = BatchSeals(
+            self.locks, slug, [(item.committee, item.delivered_at) for item in whole.items]
+        )
+        locks = seals.locks()
+        items, keys, legacy, contacts, refused = (
+            whole.items,
+            whole.keys,
+            whole.legacy,
+            whole.contacts,
+            whole.refused,
+        )
         if not locks:
-            return ledger.retrying(lambda: whole.run(self.record_batch, slug, actor, mode))
+            return whole.run(self.record_batch, slug, actor, mode, seals.counted(actor, locks))
         locked = Subset(sorted(locks), items, keys, legacy, contacts, refused)
         tried = locked.run(self.record_batch, slug, actor, BatchMode.DRY_RUN)
         to_hold = {r.index: locks[r.index] for r in tried.items if r.status is ItemStatus.RECORDED}
@@ -88,27 +113,35 @@ class DeliveryGate:
         rest = Subset(
             [i for i in range(len(items)) if i not in locks], items, keys, legacy, contacts, refused
         )
+        also = seals.counted(actor, locks)
         outcome = (
-            ledger.retrying(lambda: rest.run(self.record_batch, slug, actor, mode))
+            rest.run(self.record_batch, slug, actor, mode, also)
             if rest.indices
             else BatchOutcome([], 0)
         )
-        held_at = ledger.retrying(lambda: self._hold(slug, whole, to_hold, actor))
+        held_at = self._hold(slug, whole, to_hold, actor, seals.locked(to_hold))
         merged = {r.index: r for r in outcome.items} | answers
         return BatchOutcome([merged[i] for i in range(len(items))], max(outcome.position, held_at))
 
-    def _hold(self, slug: str, whole: Subset, locks: dict[int, Approval], actor: Actor) -> int:
+    def _hold(
+        self,
+        slug: str,
+        whole: Subset,
+        locks: dict[int, Approval],
+        actor: Actor,
+        seals: list[PeriodSeal],
+    ) -> int:
+        """Keep the locked items in the book; saved with their seals, so that an
+        un-approval saved meanwhile makes the batch decide again (and record them)."""
         book = self.approvals.book_to_change(OPERATION, slug, actor)
         held = False
         for i, lock in sorted(locks.items()):
-            item = whole.items[i]
-            if item.delivery_id in book.held:
-                continue  # sent again while held: held once
-            book.hold(
-                item.delivery_id, lock.level, item.committee, lock.period, whole.facts(i, actor)
-            )
-            held = True
-        return last_position(self.approvals.ledger.save(book)) if held else 0
+            held = hold(book, lock, whole.items[i].delivery_id, whole.facts(i, actor)) or held
+        if not held:
+            return 0
+        for seal in seals:
+            seal.count(0, 1, actor.name)
+        return last_position(self.approvals.ledger.save(*seals, book))
 
     def release(self, slug: str, held: list[dict[str, Any]], actor: Actor) -> dict[str, str]:
         """Record the held deliveries of a period no longer approved; each one's answer."""
@@ -126,16 +159,9 @@ class DeliveryGate:
         keys = [f["household_key"] for f in facts]
         legacy = {i: f["legacy_key"] for i, f in enumerate(facts) if f.get("legacy_key")}
         contacts = {i: f["contact"] for i, f in enumerate(facts) if f.get("contact")}
-        outcome = self.record_batch(
-            slug, items, keys, legacy, actor, BatchMode.RECORD, contacts, {}
-        )
+        whole = Subset(list(range(len(items))), items, keys, legacy, contacts, {})
+        outcome = self._attempt(slug, whole, actor, BatchMode.RECORD)
         return {r.item_id: r.code or r.status.value for r in outcome.items}
-
-
-def _lock_on(book: ApprovalBook | None, committee: str, moment: datetime) -> Approval | None:
-    if moment.tzinfo is None:
-        return None  # refused later, with its own reason
-    return lock_in(book, committee, local_day(moment))
 
 
 class Subset:
@@ -157,7 +183,14 @@ class Subset:
         self.legacy = legacy
         self.contacts = contacts
 
-    def run(self, record: RecordBatch, slug: str, actor: Actor, mode: BatchMode) -> BatchOutcome:
+    def run(
+        self,
+        record: RecordBatch,
+        slug: str,
+        actor: Actor,
+        mode: BatchMode,
+        also: Sequence[Any] = (),
+    ) -> BatchOutcome:
         picked = self.indices
         outcome = record(
             slug,
@@ -168,6 +201,7 @@ class Subset:
             mode,
             {j: self.contacts[i] for j, i in enumerate(picked) if i in self.contacts},
             {j: self.refused[i] for j, i in enumerate(picked) if i in self.refused},
+            also,
         )
         return replace(outcome, items=[_moved(r, picked[r.index]) for r in outcome.items])
 

@@ -13,6 +13,7 @@ from domain.approval.book import Approval, ApprovalBook
 from domain.approval.commands import ApprovePeriod, ConfigureApprovals, UnapprovePeriod
 from domain.approval.errors import ApprovalOrderError
 from domain.approval.ports import Figures, Hierarchy
+from domain.approval.seal import PeriodSeal, load_seal
 from domain.approval.workflow import Level, Period, check_period, days_of, period_of, workflow
 from domain.errors import ConflictError, DomainError, NotFoundError
 from domain.ledger import Ledger, last_position
@@ -83,17 +84,35 @@ class ApprovalService:
             raise NotFoundError(f"no {level} '{unit}' in '{scope}'", "unit")
         if book.approval(level, unit, period) is not None:
             return Outcome(False, 0)  # approved already: a resend
+        self._check_below(book, command, period)
+        seal = self._seal(command, period)  # read before the figures: see approval.seal
+        figures, position = self.figures.at(
+            operation, scope, level, unit, days_of(period, book.period)
+        )
+        book.approve(level, unit, period, actor.name, figures, position)
+        if seal is not None:
+            seal.seal(book.approval(level, unit, period))  # type: ignore[arg-type]
+        return Outcome(True, last_position(self.ledger.save(seal, book)))
+
+    def _check_below(self, book: ApprovalBook, command: ApprovePeriod, period: str) -> None:
+        operation, scope, level, unit = (
+            command.operation,
+            command.scope,
+            command.level,
+            command.unit,
+        )
         below = workflow(operation).below(level)
         if below is not None:
             children = self.hierarchy.children(operation, scope, level, unit)
             missing = [c for c in children if book.approval(below.name, c, period) is None]
             if missing:
                 raise ApprovalOrderError(missing, below.name)
-        figures, position = self.figures.at(
-            operation, scope, level, unit, days_of(period, book.period)
-        )
-        book.approve(level, unit, period, actor.name, figures, position)
-        return Outcome(True, last_position(self.ledger.save(book)))
+
+    def _seal(self, command: ApprovePeriod | UnapprovePeriod, period: str) -> PeriodSeal | None:
+        """The seal of a lowest-level unit's period (levels above lock through it)."""
+        if workflow(command.operation).lowest.name != command.level:
+            return None
+        return load_seal(self.ledger, command.operation, command.scope, command.unit, period)
 
     def unapprove(self, command: UnapprovePeriod, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -113,7 +132,10 @@ class ApprovalService:
             return Outcome(False, 0)  # not approved (any more): a resent un-approval
         units = [[command.level, command.unit], *self._approved_above(book, command, period)]
         book.unapprove(units, period, command.reason.strip(), actor.name)
-        return Outcome(True, last_position(self.ledger.save(book)))
+        seal = self._seal(command, period)
+        if seal is not None:
+            seal.unseal(command.reason.strip(), actor.name)
+        return Outcome(True, last_position(self.ledger.save(seal, book)))
 
     def _approved_above(
         self, book: ApprovalBook, command: UnapprovePeriod, period: str
@@ -165,7 +187,15 @@ def _check_approver(actor: Actor, level: Level, scope: str, unit: str) -> None:
         actor.check_role(Role.ADMIN, level.approver)
 
 
-READERS = (Role.ADMIN, Role.AUDITOR, Role.CHAIR, Role.COORDINATOR, Role.NATIONAL)
+READERS = (
+    Role.ADMIN,
+    Role.AUDITOR,
+    Role.CHAIR,
+    Role.COORDINATOR,
+    Role.SUPERVISOR,
+    Role.STOREKEEPER,
+    Role.NATIONAL,
+)
 
 
 class ApprovalReading:

@@ -71,12 +71,18 @@ RAMADAN = Workflow(
 )
 MARHABA = Workflow(
     "marhaba",
-    (Level("site", Role.NATIONAL, scoped=False), Level("operation", Role.NATIONAL, scoped=False)),
+    (
+        Level("site", Role.SUPERVISOR, scoped=True),
+        Level("operation", Role.NATIONAL, scoped=False),
+    ),
     (Period.DAY,),
 )
 DONATIONS = Workflow(
     "donations",
-    (Level("store", Role.NATIONAL, scoped=False), Level(NATIONAL, Role.NATIONAL, scoped=False)),
+    (
+        Level("store", Role.STOREKEEPER, scoped=True),
+        Level(NATIONAL, Role.NATIONAL, scoped=False),
+    ),
     (Period.MONTH,),
 )
 WORKFLOWS = {w.operation: w for w in (RAMADAN, MARHABA, DONATIONS)}

@@ -8,23 +8,48 @@ recorded, atomically, so the totals never show both or neither.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate
 
 from domain.actors import Actor, Role
 from domain.distribution.batch import BatchDecision
+from domain.distribution.campaign import Campaign
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
 from domain.distribution.delivery_key import DeliveryKey
 from domain.distribution.gate import ListGate
 from domain.distribution.household import Household
 from domain.distribution.streams import batch_streams
+from domain.ledger import Ledger
 from domain.outcomes import CorrectionOutcome, ItemStatus
+from domain.ports import DeliveryLocator, StreamIndex
 
-if TYPE_CHECKING:
-    from domain.distribution.service import DistributionService
+
+class DistributionService(Protocol):
+    """What a correction uses of the distribution service (it is one)."""
+
+    ledger: Ledger
+    streams: StreamIndex
+    locator: DeliveryLocator
+    clock: Callable[[], datetime]
+
+    def campaign(self, slug: str, *, to_change: bool = True) -> Campaign: ...
+    def committee(self, slug: str, code: str) -> Committee: ...
+    def _maybe_committee(self, slug: str, code: str) -> Committee | None: ...
+    def _save(self, *aggregates: Any) -> int: ...
+    def check_unlocked(
+        self,
+        slug: str,
+        committee: str,
+        moment: datetime,
+        field: str,
+        actor: Actor,
+        seals: dict[tuple[str, str], Any] | None = None,
+    ) -> Any: ...
 
 
 class DeliveryCorrection:
@@ -43,7 +68,10 @@ class DeliveryCorrection:
         """``legacy``: the key the new household's number had under the old spelling."""
         service = self.service
         campaign = service.campaign(self.slug)
-        service.check_unlocked(self.slug, item.committee, item.delivered_at, "delivered_at")
+        seals: dict[tuple[str, str], Any] = {}  # each day's seal once (domain/approval)
+        service.check_unlocked(
+            self.slug, item.committee, item.delivered_at, "delivered_at", self.actor, seals
+        )
         old_spelling = {0: legacy} if legacy else {}
         found = batch_streams(
             self.slug,
@@ -60,7 +88,7 @@ class DeliveryCorrection:
         known: dict[UUID, Household] = {i: repository.get(i) for i in wanted}
         committees: dict[str, Committee] = {}
         old = known.get(old_hid) if old_hid is not None else None
-        reversed_original = old is not None and self._reverse(old, item, committees)
+        reversed_original = old is not None and self._reverse(old, item, committees, seals)
         decision = BatchDecision(
             campaign,
             known,
@@ -77,7 +105,9 @@ class DeliveryCorrection:
             return CorrectionOutcome(result, 0, False)
         # The replaced id never arrived: claim it now, so that when it does, it is answered.
         early = [] if old_hid is not None else [self._retire(hid, item, decision)]
-        changed = _unique([*decision.changed_aggregates(), *early, *committees.values(), old])
+        changed = _unique(
+            [*seals.values(), *decision.changed_aggregates(), *early, *committees.values(), old]
+        )
         return CorrectionOutcome(result, service._save(*changed), reversed_original)
 
     def _retire(self, hid: UUID, item: RecordDelivery, decision: BatchDecision) -> Any:
@@ -87,7 +117,11 @@ class DeliveryCorrection:
         )
 
     def _reverse(
-        self, old: Household, item: RecordDelivery, committees: dict[str, Committee]
+        self,
+        old: Household,
+        item: RecordDelivery,
+        committees: dict[str, Committee],
+        seals: dict[tuple[str, str], Any],
     ) -> bool:
         """Reverse the replaced delivery if it still stands (not on a resent correction)."""
         if old.delivery_id != self.replaced or not old.served:
@@ -95,7 +129,9 @@ class DeliveryCorrection:
         if old.delivery_id == item.delivery_id:
             return False
         self.actor.check_scope(Role.COMMITTEE, self.slug, old.committee, "delivery_id")
-        self.service.check_unlocked(self.slug, old.committee, old.delivered_at, "delivery_id")
+        self.service.check_unlocked(
+            self.slug, old.committee, old.delivered_at, "delivery_id", self.actor, seals
+        )
         old.reverse(self.replaced, self.reason, self.actor.name)
         committee = self.service.committee(self.slug, old.committee)
         committee.take_back(self.replaced)

@@ -101,6 +101,7 @@ class DistributionService(CampaignSetup):
         mode: BatchMode,
         contacts: dict[int, dict[str, str]],
         refused: dict[int, DomainError] | None = None,
+        also: Sequence[Any] = (),  # saved with the batch: the seals of its days (approval)
     ) -> BatchOutcome:
         campaign = self.campaign(slug, to_change=False)
         found = batch_streams(
@@ -123,7 +124,8 @@ class DistributionService(CampaignSetup):
         ]
         if not mode.saves(results):
             return BatchOutcome(results, 0, committed=False)
-        return BatchOutcome(results, self._save(*decision.changed_aggregates()))
+        changed = decision.changed_aggregates()  # the seals only with what they guard
+        return BatchOutcome(results, self._save(*(also if changed else ()), *changed))
 
     def _maybe_committee(self, slug: str, code: str) -> Committee | None:
         try:
@@ -142,7 +144,9 @@ class DistributionService(CampaignSetup):
         def reverse() -> Outcome:
             household: Household = self.ledger.repository.get(hid)
             actor.check_scope(Role.COMMITTEE, slug, household.committee, "delivery_id")
-            self.check_unlocked(slug, household.committee, household.delivered_at, "delivery_id")
+            seal = self.check_unlocked(
+                slug, household.committee, household.delivered_at, "delivery_id", actor
+            )
             if not household.reverse(delivery_id, reason, actor.name):
                 return Outcome(False, 0)  # a resent reversal: already done
             closed = self._closed_books(slug, actor)
@@ -151,7 +155,7 @@ class DistributionService(CampaignSetup):
             committee = self.committee(slug, household.committee)
             committee.take_back(delivery_id)
             entry = self._unserved(slug, household, delivery_id)  # issue 14: its list entry
-            return Outcome(True, self._save(household, committee, *closed, *entry))
+            return Outcome(True, self._save(seal, household, committee, *closed, *entry))
 
         return self.ledger.retrying(reverse)
 
@@ -199,10 +203,20 @@ class DistributionService(CampaignSetup):
             )
         return household
 
-    def check_unlocked(self, slug: str, committee: str, moment: datetime, field: str) -> None:
-        """Refuse a change to an approved period's figures (domain/approval), naming it."""
-        if self.gate is not None:
-            self.gate.check_unlocked(slug, committee, moment, field)
+    def check_unlocked(
+        self,
+        slug: str,
+        committee: str,
+        moment: datetime,
+        field: str,
+        actor: Actor,
+        seals: dict[tuple[str, str], Any] | None = None,
+    ) -> Any:
+        """Refuse a change to an approved period's figures (domain/approval), naming it;
+        else the period's seal, to save with the change (None without approvals)."""
+        if self.gate is None:
+            return None
+        return self.gate.check_unlocked(slug, committee, moment, field, actor, seals)
 
     def household_of(self, slug: str, delivery_id: str) -> UUID | None:
         """The household a delivery id belongs to, from the id's own stream.

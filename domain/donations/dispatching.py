@@ -5,18 +5,27 @@ Pure reading of a store's state; the store then records the plan as one event.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from domain.donations.amounts import quantity_text, to_milli
 from domain.donations.commands import DispatchGoods, DispatchLine
+from domain.donations.stock import Lot
 from domain.donations.vocabulary import RecipientKind, check_text
 from domain.errors import ConflictError, DomainError
 from domain.ids import check_code
 
-if TYPE_CHECKING:
-    from domain.donations.store import Store
-
 MAX_LINES = 200
+
+
+class Store(Protocol):
+    """What planning reads of a store (domain.donations.store.Store is one)."""
+
+    code: str
+    lots: dict[str, Lot]
+    items: dict[str, list[str]]
+    units: dict[str, str]
+
+    def on_hand(self, item: str) -> int: ...
 
 
 def plan_dispatch(store: Store, command: DispatchGoods) -> list[dict[str, Any]]:

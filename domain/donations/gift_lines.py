@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.actors import Actor
+from domain.approval.seal import PeriodSeal
 from domain.donations.appeal import Appeal
 from domain.donations.commands import InKindLine
 from domain.donations.donor import Donor
@@ -54,6 +55,9 @@ class GiftLineCommands(LedgerService):
             gifts.setdefault((item.donor, item.receipt), []).append(index)
         stored = self._existing(gifts)
         decision = GiftLinesDecision(self._maybe, self._moment, stored, actor.name)
+        decision.guard = lambda store, moment: self._guard(
+            store, moment, "received_at", actor, decision.seals
+        )
         results = [r for key in gifts for r in decision.decide(items, gifts[key])]
         results.sort(key=lambda r: r.index)
         if not mode.saves(results):
@@ -83,6 +87,9 @@ class GiftLinesDecision:
         self.loaded: dict[UUID, Any] = {}
         self.gifts: list[InKindDonation] = []
         self.stores: dict[str, Store] = {}
+        # Refuses a gift dated in a store's approved month (domain/approval).
+        self.guard: Callable[[str, datetime], object] = lambda _store, _moment: None
+        self.seals: dict[tuple[str, str], PeriodSeal] = {}
 
     def decide(self, items: Sequence[InKindLine], indexes: list[int]) -> list[ItemResult]:
         first = items[indexes[0]]
@@ -94,6 +101,7 @@ class GiftLinesDecision:
             if stored is not None:
                 return _duplicates(first, indexes, stored, gift)
             store = self._store(first.store)
+            self.guard(store.code, gift.received_at)
             store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
         except DomainError as error:
             return _refused(first, indexes, error)
@@ -133,9 +141,14 @@ class GiftLinesDecision:
             raise DomainError(reason, field)
         return found
 
-    def changed_aggregates(self) -> list[InKindDonation | Store]:
+    def changed_aggregates(self) -> list[InKindDonation | Store | PeriodSeal]:
         received = {gift.store for gift in self.gifts}
-        return [*self.gifts, *(s for code, s in self.stores.items() if code in received)]
+        stores = [s for code, s in self.stores.items() if code in received]
+        return [
+            *self.gifts,
+            *stores,
+            *(s for (code, _), s in self.seals.items() if code in received),
+        ]
 
 
 def _check_one_gift(lines: list[InKindLine]) -> None:

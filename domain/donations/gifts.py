@@ -78,7 +78,8 @@ class GiftCommands(LedgerService):
                 "store",
             )
             store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
-            return Outcome(True, self._save(gift, store))
+            seal = self._guard(store.code, gift.received_at, "received_at", actor)
+            return Outcome(True, self._save(seal, gift, store))
 
         return self.ledger.retrying(record)
 
@@ -104,7 +105,8 @@ class GiftCommands(LedgerService):
                 value_centimes=command.value_centimes,
                 by=actor.name,
             )
-            return Outcome(True, self._save(gift, store))
+            seal = self._guard(store.code, gift.received_at, "line", actor)
+            return Outcome(True, self._save(seal, gift, store))
 
         return self.ledger.retrying(correct)
 

@@ -36,7 +36,12 @@ class LogisticsCommands(LedgerService):
         def dispatch() -> DispatchOutcome:
             store = self.store(store_code)
             created = store.dispatch(command, actor.name)
-            position = self._save(store) if created else 0
+            seal = (
+                self._guard(store_code, command.dispatched_at, "dispatched_at", actor)
+                if created
+                else None
+            )
+            position = self._save(seal, store) if created else 0
             record = store.dispatches[command.dispatch]
             return DispatchOutcome(
                 Outcome(created, position), record["value_centimes"], record["unvalued_lines"]

@@ -11,7 +11,9 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
-from domain.clock import check_aware, utc_now
+from domain.approval.locks import PeriodLocks
+from domain.approval.seal import PeriodSeal
+from domain.clock import check_aware, local_day, utc_now
 from domain.donations.appeal import Appeal
 from domain.donations.donor import Donor
 from domain.errors import ConflictError, DomainError, NotFoundError
@@ -22,6 +24,7 @@ from domain.ports import StreamIndex
 WRITERS = (Role.ADMIN, Role.DONATIONS)
 READERS = (Role.ADMIN, Role.DONATIONS, Role.AUDITOR)
 CLOCK_SKEW = timedelta(minutes=10)
+DONATIONS = "donations"  # the one intake's approval scope
 
 
 class LedgerService:
@@ -34,6 +37,7 @@ class LedgerService:
         self.ledger = ledger
         self.clock = clock
         self.streams = streams
+        self.locks: PeriodLocks | None = None  # approved months' lock (domain/approval)
 
     @staticmethod
     def check_writer(actor: Actor) -> None:
@@ -64,8 +68,21 @@ class LedgerService:
             raise DomainError(reason, field)
         return found
 
-    def _save(self, *aggregates: Aggregate) -> int:
+    def _save(self, *aggregates: Aggregate | None) -> int:
         return last_position(self.ledger.save(*aggregates))
+
+    def _guard(
+        self,
+        store: str,
+        moment: datetime,
+        field: str,
+        actor: Actor,
+        seals: dict[tuple[str, str], PeriodSeal] | None = None,
+    ) -> PeriodSeal | None:
+        """Refuse a change to a store's approved month, naming the approval."""
+        if self.locks is None:
+            return None
+        return self.locks.guard(DONATIONS, store, local_day(moment), field, actor, seals)
 
     def _create(self, fresh: Any, what: str, field: str) -> Outcome:
         """Save a new stream, or answer "unchanged" when the same facts are already there."""

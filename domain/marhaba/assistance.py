@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from domain.actors import Actor, Role
-from domain.clock import check_past
+from domain.approval.locks import PeriodLocks
+from domain.clock import check_past, local_day
 from domain.errors import ConflictError
 from domain.ids import IdentityHasher
 from domain.ledger import Ledger, last_position
@@ -29,9 +31,10 @@ class AssistanceService:
         self.find = find
         self.hasher = hasher
         self.clock = clock
+        self.locks: PeriodLocks | None = None  # approved days' lock (domain/approval)
 
-    def _save(self, case: AssistanceCase) -> int:
-        return last_position(self.ledger.save(case))
+    def _save(self, *aggregates: Any) -> int:
+        return last_position(self.ledger.save(*aggregates))
 
     def open(self, slug: str, site: str, command: OpenCase, actor: Actor) -> Outcome:
         """Open a case; the same case id sent again with the same details changes nothing."""
@@ -60,6 +63,9 @@ class AssistanceService:
             operation.check_open()
             operation.check_moment(opened_at, "opened_at")
             place.check_recording(opened_at, "opened_at")
+            seal = None  # a case opened on an approved day would change its figures
+            if self.locks is not None:
+                seal = self.locks.guard(slug, site, local_day(opened_at), "opened_at", actor)
             case = AssistanceCase(
                 operation=slug,
                 site=site,
@@ -70,7 +76,7 @@ class AssistanceService:
                 traveller_key=key,
                 opened_by=actor.name,
             )
-            return Outcome(True, self._save(case))
+            return Outcome(True, self._save(seal, case))
 
         return self.ledger.retrying(open_case)
 

@@ -1,35 +1,27 @@
-"""Application service of Marhaba: operations, sites and passenger movements."""
+"""Application service of Marhaba: operations and sites (movements: domain.marhaba.movements)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from domain.actors import Actor, Role
+from domain.approval.locks import PeriodLocks
 from domain.clock import utc_now
-from domain.closed_books import check_may_correct_closed
 from domain.errors import ConflictError
 from domain.ids import IdentityHasher
-from domain.ledger import Ledger, last_position
+from domain.ledger import Ledger
 from domain.marhaba.assistance import AssistanceService
-from domain.marhaba.batch import SiteMovements
-from domain.marhaba.commands import (
-    AdjustMovement,
-    LaunchOperation,
-    RecordMovement,
-    RegisterSite,
-    SiteMovement,
-)
+from domain.marhaba.commands import LaunchOperation, RegisterSite
 from domain.marhaba.lookup import Lookup
-from domain.marhaba.movement import Movement
+from domain.marhaba.movements import MovementCommands
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
-from domain.outcomes import BatchMode, BatchOutcome, Outcome
+from domain.outcomes import Outcome
 from domain.ports import StreamIndex
 
 
-class MarhabaService:
+class MarhabaService(MovementCommands):
     def __init__(
         self,
         ledger: Ledger,
@@ -42,13 +34,12 @@ class MarhabaService:
         self.clock = clock
         self.find = Lookup(ledger)
         self.cases = AssistanceService(ledger, self.find, hasher, clock)
+        self.locks: PeriodLocks | None = None  # approved days' lock (domain/approval)
 
-    def _save(self, *aggregates: Any) -> int:
-        return last_position(self.ledger.save(*aggregates))
-
-    # -- reading --------------------------------------------------------------
-    def operation(self, slug: str) -> Operation:
-        return self.find.operation(slug)
+    def lock_with(self, locks: PeriodLocks) -> None:
+        """Guard every write that changes a site's day against its approval."""
+        self.locks = locks
+        self.cases.locks = locks
 
     def sites(self, slug: str) -> list[Site]:
         return [self.find.site(slug, code) for code in self.operation(slug).sites]
@@ -127,80 +118,3 @@ class MarhabaService:
             return Outcome(True, self._save(operation))
 
         return self.ledger.retrying(close)
-
-    # -- movements --------------------------------------------------------------
-    def site(self, slug: str, code: str) -> Site:
-        """A site of an existing operation (a 404 names the operation first, then the site)."""
-        self.operation(slug)
-        return self.find.site(slug, code)
-
-    def record_movements(
-        self,
-        slug: str,
-        site: str,
-        items: Sequence[RecordMovement],
-        actor: Actor,
-        mode: BatchMode = BatchMode.RECORD,
-    ) -> BatchOutcome:
-        """Movements at one site; an unknown operation or site refuses the whole batch."""
-        actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, slug, site, "site")
-        self.site(slug, site)
-        at_site = [SiteMovement(site, item) for item in items]
-        return self.record_site_movements(slug, at_site, actor, mode)
-
-    def record_site_movements(
-        self,
-        slug: str,
-        items: Sequence[SiteMovement],
-        actor: Actor,
-        mode: BatchMode = BatchMode.RECORD,
-    ) -> BatchOutcome:
-        """Movements each naming its site (spreadsheet rows); an unknown site refuses its row."""
-        actor.check_role(Role.ADMIN, Role.SITE)
-        for index, item in enumerate(items):
-            actor.check_scope(Role.SITE, slug, item.site, f"items.{index}.site")
-        return self.ledger.retrying(lambda: self._record_batch(slug, items, actor, mode))
-
-    def _record_batch(
-        self, slug: str, items: Sequence[SiteMovement], actor: Actor, mode: BatchMode
-    ) -> BatchOutcome:
-        operation = self.operation(slug)
-        ids = [Movement.create_id(slug, i.site, i.movement.reference) for i in items]
-        known: dict[Any, Movement] = self.ledger.get_many(ids)
-        batch = SiteMovements(
-            operation,
-            known,
-            self.clock(),
-            actor.name,
-            lambda code: self.find.maybe_site(slug, code),
-        )
-        results = [batch.decide(i, item, ids[i]) for i, item in enumerate(items)]
-        if not mode.saves(results):
-            return BatchOutcome(results, 0, committed=False)
-        changed = batch.changed_aggregates()
-        return BatchOutcome(results, self._save(*changed) if changed else 0)
-
-    def adjust_movement(
-        self, slug: str, site: str, reference: str, command: AdjustMovement, actor: Actor
-    ) -> Outcome:
-        actor.check_role(Role.ADMIN, Role.SITE)
-        actor.check_scope(Role.SITE, slug, site, "site")
-
-        def adjust() -> Outcome:
-            operation = self.operation(slug)
-            movement = self.find.movement(slug, site, reference)
-            created = movement.adjust(
-                command.adjustment_id, command.delta, command.reason, actor.name
-            )
-            if not created:
-                return Outcome(False, 0)
-            if not operation.closed:
-                return Outcome(True, self._save(movement))
-            check_may_correct_closed(f"operation '{slug}'", actor)
-            operation.note_adjustment_after_closure(
-                movement, command.adjustment_id, command.delta, command.reason, actor.name
-            )
-            return Outcome(True, self._save(movement, operation))
-
-        return self.ledger.retrying(adjust)

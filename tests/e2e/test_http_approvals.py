@@ -12,6 +12,15 @@ import httpx
 from domain.actors import Role
 from domain.distribution.commands import RecordDelivery
 from tests.conftest import LiveServer
+from tests.integration.test_approvals_sites_store import DAY as SITE_DAY
+from tests.integration.test_approvals_sites_store import (
+    MONTH,
+    OFFICER,
+    gift,
+    seed_donations,
+    seed_marhaba,
+)
+from tests.marhaba_data import SLUG, movement
 from tests.workload import ADMIN, CAMPAIGN, launch
 
 DAY = "2020-04-26"
@@ -86,3 +95,45 @@ def test_figures_and_approvals_now_and_as_of(live_server: LiveServer) -> None:
     served = str(len(SIZES["casa-anfa"]))
     assert ["committee", "casa-anfa", DAY, served, str(casa), "yes", "province"] in rows
     assert listed.status_code == 403
+
+
+def test_marhaba_and_donations_figures_say_approved_and_level_now_and_as_of(
+    live_server: LiveServer,
+) -> None:
+    container = live_server.container
+    seed_marhaba(container)
+    container.marhaba.record_movements(SLUG, "port-genoa", [movement(1, 120)], ADMIN)
+    seed_donations(container)
+    container.donations.record_in_kind(gift("r-1", "casa-central", 500_000), OFFICER)
+    supervisor = live_server.token(Role.SUPERVISOR, "port-genoa", SLUG)
+    keeper = live_server.token(Role.STOREKEEPER, "casa-central", "donations")
+    auditor = live_server.token(Role.AUDITOR)
+    m, d = f"/v1/approvals/marhaba/{SLUG}", "/v1/approvals/donations/donations"
+    with httpx.Client(base_url=live_server.url, timeout=30) as http:
+        before = _instant()
+        site = http.post(f"{m}/site/port-genoa/{SITE_DAY}?wait=true", headers=supervisor)
+        store = http.post(f"{d}/store/casa-central/{MONTH}?wait=true", headers=keeper)
+        assert (site.status_code, store.status_code) == (201, 201), site.text + store.text
+        refused = http.post(f"{d}/store/rabat-depot/{MONTH}", headers=keeper)
+        wait = {"min_position": store.json()["position"]}
+        sites = http.get(f"{m}/figures", params=wait, headers=auditor).json()
+        stores = http.get(f"{d}/figures", params=wait, headers=auditor).json()
+        earlier = http.get(f"{m}/figures", params={"as_of": before}, headers=auditor).json()
+        hxl = http.get(f"{d}/figures.csv", params={"hxl": "1"}, headers=auditor)
+    assert refused.status_code == 403
+    assert {(r["level"], r["unit"]): (r["arrivals"], r["approved_level"]) for r in sites} == {
+        ("site", "port-genoa"): (120, "site"),
+        ("operation", SLUG): (120, None),
+    }
+    assert "households_served" not in sites[0]
+    assert [(r["approved"], r["approved_level"]) for r in earlier] == [(False, None)] * 2
+    assert {(r["unit"], r["value_received_centimes"], r["approved_level"]) for r in stores} == {
+        ("casa-central", 500_000, "store"),
+        ("national", 500_000, None),
+    }
+    rows = list(csv.reader(io.StringIO(hxl.text)))
+    assert rows[1] == [
+        "#meta+level", "#org+code", "#date", "#value+incoming+inkind", "#output+num+dispatches",
+        "#value+outgoing+inkind", "#currency+code", "#status+approved", "#status+level",
+    ]  # fmt: skip
+    assert ["store", "casa-central", MONTH, "5000.00", "0", "0.00", "MAD", "yes", "store"] in rows

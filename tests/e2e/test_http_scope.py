@@ -162,7 +162,9 @@ COVERED_ELSEWHERE = {
     "POST /v1/field/sign-in": "test_http_field: committee, other committee, site, admin, none",
     "PUT /v1/approvals/{operation}/{scope}/workflow": "test_approvals_store: roles",
     "POST /v1/approvals/{operation}/{scope}/{level}/{unit}/{period}": (
-        "test_approvals_store: chair, other chair, coordinator, wrong coordinator, national"
+        "test_approvals_store: chair, other chair, coordinator, wrong coordinator, national; "
+        "test_approvals_sites_store: supervisor, other site's, other operation's, site desk, "
+        "storekeeper, other store's, national"
     ),
     "POST /v1/approvals/{operation}/{scope}/{level}/{unit}/{period}/unapproval": (
         "test_approvals_store: only an admin un-approves"

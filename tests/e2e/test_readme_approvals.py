@@ -23,7 +23,7 @@ def test_approvals_walkthrough_runs_as_written(
 ) -> None:
     done = run_section("approvals", walkthrough_server, tmp_path)
     answers = [json.loads(line) for line in done.stdout.strip().splitlines()]
-    assert len(answers) == 16
+    assert len(answers) == 16 + 10
     assert answers[4]["recorded"] == 1
     early, approvals = answers[5], answers[6:10]
     assert (early["error"], early["fields"][0]["field"]) == ("conflict", "unit")
@@ -40,3 +40,21 @@ def test_approvals_walkthrough_runs_as_written(
     assert unapproval["status"] == "recorded"
     assert standing["approvals"] == []  # the committee and every level above it unlocked
     assert (totals["households_served"], totals["people_reached"]) == (2, 4 + 6)
+    operation, site, ferry = answers[16], answers[17], answers[19]
+    assert (operation["status"], site["status"], ferry["recorded"]) == (
+        "recorded",
+        "recorded",
+        1,
+    )
+    tanger, early, genoa, whole = answers[20:24]
+    assert [tanger["status"], genoa["status"], whole["status"]] == ["recorded"] * 3
+    assert (early["error"], early["message"]) == (
+        "conflict",
+        "not every site below is approved for this period (waiting for: port-genoa)",
+    )
+    late, figures = answers[24], answers[25]
+    assert (late["rejected"], late["items"][0]["code"]) == (1, "held_for_approved_period")
+    assert [(f["level"], f["unit"], f["arrivals"], f["approved_level"]) for f in figures] == [
+        ("site", "port-tanger", 420, "operation"),
+        ("operation", "marhaba-2021", 420, "operation"),
+    ]

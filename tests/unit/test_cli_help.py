@@ -48,5 +48,8 @@ def test_usage_names_the_argument_in_capitals() -> None:
 
 def test_choices_are_listed_as_typed() -> None:
     shown = help_of(("tokens", "create"))
-    roles = r"admin\|committee\|site\|donations\|auditor\|registrar\|chair\|coordinator\|national"
+    roles = (
+        r"admin\|committee\|site\|donations\|auditor\|registrar\|chair\|coordinator\|"
+        r"supervisor\|storekeeper\|national"
+    )
     assert re.search(rf"--role\s+\[{roles}\]\s", shown)
