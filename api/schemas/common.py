@@ -96,7 +96,10 @@ class CommandPublic(BaseModel):
     """Answer to a command: what happened, where it sits in the log, and whether totals show it."""
 
     status: str = Field(description="recorded, or unchanged when it was already recorded")
-    position: int = Field(description="ledger position of the last event written (0: none)")
+    position: int = Field(
+        description="ledger position of the last event written; for a resend, which writes "
+        "nothing, the position of the original it repeats (0: none)"
+    )
     visible: bool = Field(description="true once every total includes this write")
     detail: dict[str, Any] | None = None
 

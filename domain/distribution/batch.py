@@ -119,9 +119,12 @@ class BatchDecision:
                 DELIVERY_ID_REUSED,
             )
         original = household.original(item.delivery_id)
+        # A first delivery decided earlier in this batch is saved with it: no original yet.
+        at = household.event_of(item.delivery_id) if isinstance(household, Household) else None
         return ItemResult(
-            index, item.delivery_id, ItemStatus.DUPLICATE, "already recorded", None, original
-        )
+            index, item.delivery_id, ItemStatus.DUPLICATE, "already recorded", None, original,
+            at=at,
+        )  # fmt: skip
 
     def _served_already(
         self, index: int, item: RecordDelivery, household: Household | NewDelivery

@@ -17,7 +17,7 @@ from domain.distribution.committee import Committee
 from domain.distribution.enrolment import Enrolment
 from domain.distribution.vouchers import Voucher, VoucherMinter
 from domain.errors import DomainError
-from domain.outcomes import ItemResult, ItemStatus
+from domain.outcomes import EventRef, ItemResult, ItemStatus
 
 MAX_HOUSEHOLD_SIZE = 40
 
@@ -83,6 +83,7 @@ class EnrolmentDecision:
             self.answers[index] = ItemResult(
                 index, voucher, ItemStatus.DUPLICATE, "already recorded", None,
                 {"committee": listed_at, "voucher": voucher},
+                at=EventRef(earlier.id, 1) if earlier is not None else None,
             )  # fmt: skip
             return
         if not 1 <= item.household_size <= MAX_HOUSEHOLD_SIZE:

@@ -124,8 +124,9 @@ class ListService(CampaignSetup):
             enrolment = self.entry(slug, code, actor)
             target = self.committee(slug, committee)
             actor.check_scope(Role.REGISTRAR, slug, target.province, "committee")
-            moved = enrolment.move(target, actor.name)
-            return Outcome(moved, self._save(enrolment) if moved else 0)
+            if not enrolment.move(target, actor.name):
+                return Outcome(False, 0, enrolment.placement_event())
+            return Outcome(True, self._save(enrolment))
 
         return self.ledger.retrying(command)
 
@@ -137,8 +138,9 @@ class ListService(CampaignSetup):
                     f"already served by delivery '{enrolment.served_by}'; reverse it first",
                     "voucher",
                 )
-            delisted = enrolment.delist(reason, actor.name)
-            return Outcome(delisted, self._save(enrolment) if delisted else 0)
+            if not enrolment.delist(reason, actor.name):
+                return Outcome(False, 0, enrolment.delisting_event())
+            return Outcome(True, self._save(enrolment))
 
         return self.ledger.retrying(command)
 

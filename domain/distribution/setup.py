@@ -16,7 +16,7 @@ from domain.errors import ConflictError, NotFoundError
 from domain.geography import check_province
 from domain.ids import check_code
 from domain.ledger import Ledger, last_position
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome
 
 
 class CampaignSetup:
@@ -90,7 +90,7 @@ class CampaignSetup:
                 raise ConflictError(
                     f"campaign '{command.slug}' already exists with other details", "slug"
                 ) from None
-            return Outcome(False, 0)
+            return Outcome(False, 0, EventRef(existing.id, 1))
 
     def set_quota(self, slug: str, province: str, households: int, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -125,7 +125,7 @@ class CampaignSetup:
                 raise ConflictError(
                     f"committee '{command.code}' is already registered with other details", "code"
                 ) from None
-            return Outcome(False, 0)
+            return Outcome(False, 0, EventRef(committee.id, 1))
 
     def dispatch_kits(self, slug: str, command: DispatchKits, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)

@@ -20,7 +20,7 @@ from domain.donations.in_kind import InKindDonation
 from domain.donations.service_base import LedgerService
 from domain.donations.store import Store
 from domain.errors import ConflictError, NotFoundError
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome
 
 
 class GiftCommands(LedgerService):
@@ -70,7 +70,7 @@ class GiftCommands(LedgerService):
                         f"receipt '{command.receipt}' is already recorded with other details",
                         "receipt",
                     )
-                return Outcome(False, 0)
+                return Outcome(False, 0, EventRef(existing.id, 1))
             store: Store = self._referenced(
                 Store.create_id(command.store),
                 Store,

@@ -38,8 +38,11 @@ class LogisticsCommands(LedgerService):
             created = store.dispatch(command, actor.name)
             position = self._save(store) if created else 0
             record = store.dispatches[command.dispatch]
+            original = None if created else store.event_of(command.dispatch, "version")
             return DispatchOutcome(
-                Outcome(created, position), record["value_centimes"], record["unvalued_lines"]
+                Outcome(created, position, original),
+                record["value_centimes"],
+                record["unvalued_lines"],
             )
 
         return self.ledger.retrying(dispatch)
@@ -60,7 +63,9 @@ class LogisticsCommands(LedgerService):
                 note=command.note,
                 by=actor.name,
             )
-            return Outcome(changed, self._save(store) if changed else 0)
+            if not changed:
+                return Outcome(False, 0, store.event_of(dispatch, "acknowledged_version"))
+            return Outcome(True, self._save(store))
 
         return self.ledger.retrying(acknowledge)
 

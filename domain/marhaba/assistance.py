@@ -14,7 +14,7 @@ from domain.marhaba.case import MAX_PEOPLE, AssistanceCase
 from domain.marhaba.commands import CloseCase, OpenCase, ReferCase
 from domain.marhaba.lookup import Lookup
 from domain.marhaba.vocabulary import Category, Destination, check_count, choose
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome, event_in
 
 
 class AssistanceService:
@@ -56,7 +56,7 @@ class AssistanceService:
                     raise ConflictError(
                         f"case '{command.case}' is already open with other details", "case"
                     )
-                return Outcome(False, 0)
+                return Outcome(False, 0, EventRef(existing.id, 1))
             operation.check_open()
             operation.check_moment(opened_at, "opened_at")
             place.check_recording(opened_at, "opened_at")
@@ -99,7 +99,7 @@ class AssistanceService:
         def close() -> Outcome:
             found = self._case(slug, site, case)
             if found.same_closure(command.reason, command.closed_at and closed_at):
-                return Outcome(False, 0)  # the same closure, resent
+                return Outcome(False, 0, event_in(found, "closed_in"))  # the same, resent
             found.close(command.reason, closed_at, actor.name)
             return Outcome(True, self._save(found))
 

@@ -134,3 +134,4 @@ class AssistanceCase(Aggregate):
     ) -> None:
         self.closed = True
         self.closure = (reason, closed_at)
+        self.closed_in = self.version + 1  # this event's version: the body runs first

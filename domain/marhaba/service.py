@@ -25,7 +25,7 @@ from domain.marhaba.lookup import Lookup
 from domain.marhaba.movement import Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
-from domain.outcomes import BatchMode, BatchOutcome, Outcome
+from domain.outcomes import BatchMode, BatchOutcome, EventRef, Outcome, event_in
 from domain.ports import StreamIndex
 
 
@@ -72,7 +72,7 @@ class MarhabaService:
                 raise ConflictError(
                     f"operation '{command.slug}' already exists with other details", "slug"
                 )
-            return Outcome(False, 0)
+            return Outcome(False, 0, EventRef(existing.id, 1))
 
         return self.ledger.retrying(launch)
 
@@ -99,7 +99,7 @@ class MarhabaService:
                     raise ConflictError(
                         f"site '{command.code}' is already registered with other details", "code"
                     )
-                return Outcome(False, 0)
+                return Outcome(False, 0, EventRef(existing.id, 1))
             operation.add_site(site.code, actor.name)
             return Outcome(True, self._save(operation, site))
 
@@ -112,7 +112,7 @@ class MarhabaService:
             self.operation(slug)
             site = self.find.site(slug, code)
             if not site.close(actor.name, reason):
-                return Outcome(False, 0)  # the same closure, resent
+                return Outcome(False, 0, event_in(site, "closed_in"))  # the same, resent
             return Outcome(True, self._save(site))
 
         return self.ledger.retrying(close)
@@ -123,7 +123,7 @@ class MarhabaService:
         def close() -> Outcome:
             operation = self.operation(slug)
             if not operation.close(actor.name, reason):
-                return Outcome(False, 0)  # the same closure, resent
+                return Outcome(False, 0, event_in(operation, "closed_in"))  # the same, resent
             return Outcome(True, self._save(operation))
 
         return self.ledger.retrying(close)
@@ -196,7 +196,7 @@ class MarhabaService:
                 command.adjustment_id, command.delta, command.reason, actor.name
             )
             if not created:
-                return Outcome(False, 0)
+                return Outcome(False, 0, movement.adjustment_event(command.adjustment_id))
             if not operation.closed:
                 return Outcome(True, self._save(movement))
             check_may_correct_closed(f"operation '{slug}'", actor)

@@ -44,11 +44,8 @@ def test_a_delivery_id_is_one_delivery_forever(live_server: LiveServer, http: ht
     first = http.post(reversal, json={"reason": "not handed over"}, headers=admin)
     again = http.post(reversal, json={"reason": "not handed over"}, headers=admin)
     assert (first.status_code, first.json()["status"]) == (201, "recorded")
-    assert (again.status_code, again.json()["status"], again.json()["position"]) == (
-        200,
-        "unchanged",
-        0,
-    )
+    assert (again.status_code, again.json()["status"]) == (200, "unchanged")
+    assert 0 < again.json()["position"] <= first.json()["position"]  # the reversal's own
     resent = http.post(
         DELIVERIES, json={"items": [delivery(1, household="HA000001")]}, headers=admin
     ).json()["items"][0]
