@@ -86,7 +86,14 @@ class FieldErrorPublic(BaseModel):
 
 
 class ErrorPublic(BaseModel):
-    error: str
+    error: str = Field(
+        description="the kind of error: invalid_input, rejected, not_found, conflict, busy..."
+    )
+    code: str | None = Field(
+        None,
+        description="the domain's stable reason, as batch items give it (e.g. "
+        "delivery_id_reused, no_stock, listed_elsewhere); clients act on it, never on message",
+    )
     message: str
     fields: list[FieldErrorPublic] = []
     request_id: str | None = None

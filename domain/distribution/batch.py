@@ -23,6 +23,7 @@ from domain.distribution.delivery_facts import NewDelivery
 from domain.distribution.delivery_key import DELIVERY_ID_REUSED, DeliveryKey
 from domain.distribution.gate import ListGate
 from domain.distribution.household import Household
+from domain.distribution.refusals import ALREADY_SERVED, NO_STOCK
 from domain.errors import DomainError
 from domain.outcomes import ItemResult, ItemStatus
 
@@ -133,7 +134,7 @@ class BatchDecision:
         reason = f"household already served by delivery '{household.delivery_id}'"
         return ItemResult(
             index, item.delivery_id, ItemStatus.REJECTED, reason, f"items.{index}.household",
-            household.original(household.delivery_id),
+            household.original(household.delivery_id), ALREADY_SERVED,
         )  # fmt: skip
 
     def _check_delivery_id_unused(self, delivery_id: str, hid: UUID) -> None:
@@ -171,6 +172,7 @@ class BatchDecision:
                 f"no stock: committee '{committee.code}' has handed out all "
                 f"{received} kits it received",
                 "committee",
+                NO_STOCK,
             )
 
     def _deliver(

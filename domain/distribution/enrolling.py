@@ -15,6 +15,7 @@ from uuid import UUID
 from domain.distribution.campaign import Campaign
 from domain.distribution.committee import Committee
 from domain.distribution.enrolment import Enrolment
+from domain.distribution.refusals import LISTED_ELSEWHERE
 from domain.distribution.vouchers import Voucher, VoucherMinter
 from domain.errors import DomainError
 from domain.outcomes import EventRef, ItemResult, ItemStatus
@@ -78,6 +79,7 @@ class EnrolmentDecision:
                     f"listed_elsewhere: already on the list of committee '{listed_at}'; "
                     "move it instead",
                     "committee",
+                    LISTED_ELSEWHERE,
                 )
             voucher = earlier.voucher if earlier else ""
             self.answers[index] = ItemResult(

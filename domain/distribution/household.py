@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 
 from domain.clock import local_day
 from domain.distribution.delivery_facts import DeliveryFacts, NewDelivery
+from domain.distribution.refusals import ALREADY_SERVED
 from domain.errors import ConflictError
 from domain.ids import stream_id
 from domain.outcomes import EventRef
@@ -152,7 +153,10 @@ class Household(Aggregate):
     ) -> None:
         """A household whose earlier delivery was reversed may receive its kit."""
         if self.served:
-            raise ConflictError(f"household already served by delivery '{self.delivery_id}'")
+            raise ConflictError(
+                f"household already served by delivery '{self.delivery_id}'",
+                code=ALREADY_SERVED,
+            )
         self._kit_delivered_after_reversal(
             campaign=self.campaign,
             delivery_id=delivery_id,

@@ -15,6 +15,7 @@ from domain.actors import Actor, Role
 from domain.distribution.committee import Committee
 from domain.distribution.enrolling import EnrolHousehold, EnrolmentDecision
 from domain.distribution.enrolment import Enrolment
+from domain.distribution.refusals import UNKNOWN_VOUCHER
 from domain.distribution.setup import CampaignSetup
 from domain.distribution.vouchers import Voucher, VoucherMinter, normalise_code
 from domain.errors import ConflictError, DomainError, NotFoundError
@@ -116,7 +117,9 @@ class ListService(CampaignSetup):
     def voucher(self, code: str, field: str) -> Voucher:
         found = self._maybe(Voucher.create_id(normalise_code(code, field)))
         if found is None:
-            raise NotFoundError("unknown_voucher: no household holds this voucher", field)
+            raise NotFoundError(
+                "unknown_voucher: no household holds this voucher", field, UNKNOWN_VOUCHER
+            )
         return found  # type: ignore[no-any-return]
 
     def move(self, slug: str, code: str, committee: str, actor: Actor) -> Outcome:
