@@ -41,10 +41,12 @@ class EventRef(NamedTuple):
     version: int
 
 
-def event_in(aggregate: Any, version_attribute: str) -> EventRef | None:
-    """The event whose version an aggregate kept in ``version_attribute`` (None: not kept,
-    as in aggregates replayed from events older than the attribute)."""
+def event_in(aggregate: Any, version_attribute: str, key: Any = None) -> EventRef | None:
+    """The event whose version an aggregate kept in ``version_attribute`` (a dict of them
+    when ``key`` is given); None when it kept none."""
     version = getattr(aggregate, version_attribute, None)
+    if key is not None and version is not None:
+        version = version.get(key)
     return None if version is None else EventRef(aggregate.id, version)
 
 

@@ -87,6 +87,7 @@ class Campaign(Aggregate):
         self.dispatched_to_province: dict[str, int] = {}
         self.dispatched_to_committee: dict[str, int] = {}
         self.dispatch_references: set[str] = set()
+        self.dispatched_in: dict[str, int] = {}  # committee/reference -> the event's version
         self.closed = False
         self.listed = False
 
@@ -198,6 +199,7 @@ class Campaign(Aggregate):
             self.dispatched_to_committee.get(committee, 0) + quantity
         )
         self.dispatch_references.add(committee + "/" + reference)
+        self.dispatched_in[committee + "/" + reference] = self.version + 1  # body runs first
 
     def close(self, closed_by: str, reason: str) -> None:
         self.check_open()

@@ -16,7 +16,7 @@ from domain.errors import ConflictError, NotFoundError
 from domain.geography import check_province
 from domain.ids import check_code
 from domain.ledger import Ledger, last_position
-from domain.outcomes import EventRef, Outcome
+from domain.outcomes import EventRef, Outcome, event_in
 
 
 class CampaignSetup:
@@ -140,7 +140,10 @@ class CampaignSetup:
                 reference=command.reference,
                 dispatched_by=actor.name,
             )
-            return Outcome(created, self._save(campaign) if created else 0)
+            if not created:  # the same reference again: a resend
+                sent = f"{committee.code}/{command.reference}"
+                return Outcome(False, 0, event_in(campaign, "dispatched_in", sent))
+            return Outcome(True, self._save(campaign))
 
         return self.ledger.retrying(dispatch)
 

@@ -93,8 +93,9 @@ class GiftCommands(LedgerService):
                 value_centimes=command.value_centimes,
                 reason=command.reason,
                 corrected_by=actor.name,
-            ):
-                return Outcome(False, 0)
+            ):  # already this value: since its last correction, or as first recorded
+                version = getattr(gift, "valued_in", {}).get(command.line, 1)
+                return Outcome(False, 0, EventRef(gift.id, version))
             store: Store = self._get(
                 Store.create_id(gift.store), Store, f"store '{gift.store}' is not open", "store"
             )

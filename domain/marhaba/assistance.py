@@ -84,8 +84,11 @@ class AssistanceService:
 
         def refer() -> Outcome:
             found = self._case(slug, site, case)
-            created = found.refer(destination, command.institution.strip(), referred_at, actor.name)
-            return Outcome(created, self._save(found) if created else 0)
+            institution = command.institution.strip()
+            if not found.refer(destination, institution, referred_at, actor.name):
+                where = f"{destination}/{institution}"
+                return Outcome(False, 0, event_in(found, "referred_in", where))
+            return Outcome(True, self._save(found))
 
         return self.ledger.retrying(refer)
 

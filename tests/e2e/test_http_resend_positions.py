@@ -20,7 +20,7 @@ from tests.e2e.test_http_distribution import delivery, setup_campaign
 from tests.e2e.test_http_donations import dispatch_body, gift_body, record_report_gifts
 from tests.e2e.test_http_kobo import FIRST, HOOK, MAPPING, basic, submission
 from tests.e2e.test_http_lists import enrol, setup
-from tests.e2e.test_http_marhaba import BASE, GENOA, movement, setup_operation
+from tests.e2e.test_http_marhaba import BASE, GENOA, case, movement, setup_operation
 
 DELIVERIES = "/v1/campaigns/ramadan-1441/deliveries"
 
@@ -58,6 +58,10 @@ def test_single_commands_resent_answer_the_first_position(
     fix = {"adjustment_id": "fix-1", "delta": -10, "reason": "crew counted"}
     first, again = twice(http, f"{GENOA}/movements/GNV-1/adjustments", fix, site)
     assert (again["status"], again["position"]) == ("unchanged", first["position"])
+    assert http.post(f"{GENOA}/cases", json=case(1), headers=site).status_code == 201
+    referral = {"destination": "moh_hospital", "institution": "Hôpital Hassan II"}
+    first, again = twice(http, f"{GENOA}/cases/c-1/referral", referral, site)
+    assert (again["status"], again["position"]) == ("unchanged", first["position"])
     closure = {"reason": "season over"}
     first, again = twice(http, f"{BASE}/sites/port-genoa/closure", closure, admin)
     assert (again["status"], again["position"]) == ("unchanged", first["position"])
@@ -85,6 +89,10 @@ def test_a_resent_delivery_reversal_and_kobo_retry_name_their_originals(
     assert 0 < again["position"] <= first["position"]
     record = event_at(http, admin, again["position"])
     assert record["topic"].endswith("Household.KitDelivered")
+    stock = {"quantity": 5, "reference": "bl-2"}
+    kits = "/v1/campaigns/ramadan-1441/committees/casa-anfa/stock"
+    first, again = twice(http, kits, stock, admin)
+    assert (again["status"], again["position"]) == ("unchanged", first["position"])
     reversal = f"{DELIVERIES}/d-1/reversal"
     first, again = twice(http, reversal, {"reason": "not handed over"}, admin)
     assert (again["status"], first["status"]) == ("unchanged", "recorded")
@@ -101,14 +109,19 @@ def test_a_resent_delivery_reversal_and_kobo_retry_name_their_originals(
 def test_gifts_dispatches_and_acknowledgements_resent(
     live_server: LiveServer, http: httpx.Client
 ) -> None:
-    officer = live_server.token(Role.DONATIONS)
-    record_report_gifts(http, officer)
+    officer, admin = live_server.token(Role.DONATIONS), live_server.token(Role.ADMIN)
+    ids = record_report_gifts(http, officer)
     gift = gift_body(report.GIFTS[0])
     again = http.post("/v1/donations/in-kind", json=gift, headers=officer).json()
     assert again["status"] == "unchanged"
-    assert event_at(http, officer | live_server.token(Role.ADMIN), again["position"])[
-        "topic"
-    ].endswith("InKindDonation.InKindDonationRecorded")
+    recorded = event_at(http, admin, again["position"])
+    assert recorded["topic"].endswith("InKindDonation.InKindDonationRecorded")
+    fix = {"value_mad": "1000.00", "reason": "the invoice came"}
+    path = f"/v1/donations/{ids[gift['lines'][0]['item']]}/lines/1/valuation-corrections"
+    first, again = twice(http, path, fix, officer)
+    assert again["status"] == "unchanged"
+    assert 0 < again["position"] <= first["position"]  # the gift's event, then its store's
+    assert event_at(http, admin, again["position"])["topic"].endswith("ValuationCorrected")
     url = f"/v1/stores/{report.STORE}/dispatches"
     body = dispatch_body("bl-1", "chu-casa", ("ambulances", "3"))
     first, again = twice(http, url, body, officer)
