@@ -98,7 +98,10 @@ class CampaignSetup:
         def command() -> Outcome:
             campaign = self.campaign(slug)
             campaign.set_quota(province, households, actor.name)
-            return Outcome(bool(campaign.pending_events), self._save(campaign))
+            if not campaign.pending_events:  # that quota already: a resend
+                place = check_province(province).code
+                return Outcome(False, 0, event_in(campaign, "quota_set_in", place))
+            return Outcome(True, self._save(campaign))
 
         return self.ledger.retrying(command)
 

@@ -20,7 +20,7 @@ from domain.donations.in_kind import InKindDonation
 from domain.donations.service_base import LedgerService
 from domain.donations.store import Store
 from domain.errors import ConflictError, NotFoundError
-from domain.outcomes import EventRef, Outcome
+from domain.outcomes import EventRef, Outcome, event_in
 
 
 class GiftCommands(LedgerService):
@@ -124,7 +124,9 @@ class GiftCommands(LedgerService):
                 source=command.source,
                 declared_by=actor.name,
             )
-            return Outcome(changed, self._save(appeal) if changed else 0)
+            if not changed:  # the same total from the same source: a resend
+                return Outcome(False, 0, event_in(appeal, "declared_in"))
+            return Outcome(True, self._save(appeal))
 
         return self.ledger.retrying(declare)
 

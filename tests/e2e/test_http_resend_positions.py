@@ -30,11 +30,14 @@ def http(live_server: LiveServer) -> httpx.Client:
     return httpx.Client(base_url=live_server.url, timeout=30)
 
 
-def twice(http: httpx.Client, url: str, body: Any, headers: dict[str, str]) -> tuple[Any, Any]:
+def twice(
+    http: httpx.Client, url: str, body: Any, headers: dict[str, str], put: bool = False
+) -> tuple[Any, Any]:
     """The first answer and an exact resend's."""
-    first = http.post(url, json=body, headers=headers)
+    send = http.put if put else http.post
+    first = send(url, json=body, headers=headers)
     assert first.status_code in (200, 201), first.text
-    again = http.post(url, json=body, headers=headers)
+    again = send(url, json=body, headers=headers)
     assert again.status_code == 200, again.text
     return first.json(), again.json()
 
@@ -89,6 +92,10 @@ def test_a_resent_delivery_reversal_and_kobo_retry_name_their_originals(
     assert 0 < again["position"] <= first["position"]
     record = event_at(http, admin, again["position"])
     assert record["topic"].endswith("Household.KitDelivered")
+    quota = {"households": 1000}  # as setup_campaign set it: the same quota again
+    again = http.put("/v1/campaigns/ramadan-1441/quotas/MA-CAS", json=quota, headers=admin).json()
+    assert again["status"] == "unchanged"
+    assert event_at(http, admin, again["position"])["topic"].endswith("Campaign.QuotaSet")
     stock = {"quantity": 5, "reference": "bl-2"}
     kits = "/v1/campaigns/ramadan-1441/committees/casa-anfa/stock"
     first, again = twice(http, kits, stock, admin)
@@ -116,6 +123,9 @@ def test_gifts_dispatches_and_acknowledgements_resent(
     assert again["status"] == "unchanged"
     recorded = event_at(http, admin, again["position"])
     assert recorded["topic"].endswith("InKindDonation.InKindDonationRecorded")
+    appeal = {"name": "Beirut airlift", "declared_total_mad": "1000.00", "source": "press"}
+    first, again = twice(http, "/v1/appeals/beirut-2020", appeal, officer, put=True)
+    assert (again["status"], again["position"]) == ("unchanged", first["position"])
     fix = {"value_mad": "1000.00", "reason": "the invoice came"}
     path = f"/v1/donations/{ids[gift['lines'][0]['item']]}/lines/1/valuation-corrections"
     first, again = twice(http, path, fix, officer)
