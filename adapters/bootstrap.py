@@ -29,6 +29,7 @@ from adapters.lists import ListEntries
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
 from adapters.personal import PersonalData
+from adapters.positions import SqlEventPositions
 from adapters.schema import SchemaTooNewError, check_schema_version, setup_lock
 from adapters.settings import Settings
 from adapters.spreadsheets.distribution import DELIVERIES
@@ -122,6 +123,7 @@ class Container:
     lists: ListService
     list_entries: ListEntries
     approvals: ApprovalService
+    positions: SqlEventPositions  # a resend's original, resolved to its ledger position
 
     def close(self) -> None:
         self.live.stop()
@@ -200,6 +202,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         lists,
         ListEntries(engine, ledger),
         approvals,
+        SqlEventPositions(engine, settings),
     )
 
 

@@ -28,10 +28,11 @@ def command_answer(
     created_status: int = status.HTTP_201_CREATED,
 ) -> CommandPublic:
     response.status_code = created_status if outcome.created else status.HTTP_200_OK
+    position = visibility.position(outcome.position, [outcome.original])
     return CommandPublic(
         status="recorded" if outcome.created else "unchanged",
-        position=outcome.position,
-        visible=visibility.of(outcome.position),
+        position=position,
+        visible=visibility.of(position),
     )
 
 
@@ -51,13 +52,14 @@ def batch_answer(
         }
         for r in outcome.items
     ]
+    position = visibility.position(outcome.position, outcome.originals)
     return answer.model_validate(
         {
             "recorded": outcome.count(ItemStatus.RECORDED),
             "duplicate": outcome.count(ItemStatus.DUPLICATE),
             "rejected": outcome.count(ItemStatus.REJECTED),
-            "position": outcome.position,
-            "visible": visibility.of(outcome.position),
+            "position": position,
+            "visible": visibility.of(position),
             "items": items,
         }
     )

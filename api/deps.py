@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -15,6 +16,7 @@ from adapters.bootstrap import Container
 from api.errors import UnauthorizedError
 from api.schemas.common import INT64_MAX, Instant
 from domain.actors import Actor, Role
+from domain.outcomes import EventRef
 from projections.tally import Table
 
 bearer = HTTPBearer(auto_error=False, description="a token from `tadamon tokens create`")
@@ -54,6 +56,13 @@ class Visibility:
     def of(self, position: int) -> bool:
         timeout = self.container.settings.visibility_wait_seconds if self.wait else 0.0
         return self.container.live.wait_for(position, timeout)
+
+    def position(self, written: int, originals: Iterable[EventRef | None] = ()) -> int:
+        """The position an answer gives: the last event written, or (for a resend, which
+        writes nothing) the last of the original events it repeats."""
+        refs = [ref for ref in originals if ref is not None]
+        found = self.container.positions.positions(refs) if refs else {}
+        return max(written, *found.values(), 0)
 
 
 VisibilityDep = Annotated[Visibility, Depends(Visibility)]

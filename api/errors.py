@@ -26,10 +26,16 @@ class UnauthorizedError(DomainError):
 
 
 def error_body(
-    request: Request, code: str, message: str, fields: list[dict[str, str]] | None = None
+    request: Request,
+    code: str,
+    message: str,
+    fields: list[dict[str, str]] | None = None,
+    reason_code: str | None = None,
 ) -> dict[str, Any]:
+    """``code`` is the kind of error; ``reason_code`` the domain's stable reason, if any."""
     return {
         "error": code,
+        "code": reason_code,
         "message": message,
         "fields": fields or [],
         "request_id": getattr(request.state, "request_id", None),
@@ -66,7 +72,7 @@ def _on_domain(request: Request, exc: DomainError) -> JSONResponse:
     )
     headers = _headers(exc)
     return JSONResponse(
-        error_body(request, codes.get(exc.status, "rejected"), exc.reason, fields),
+        error_body(request, codes.get(exc.status, "rejected"), exc.reason, fields, exc.code),
         status_code=exc.status,
         headers=headers,
     )

@@ -110,7 +110,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 async def _too_large(send: Send, request_id: str, limit: int) -> None:
     body = (
-        f'{{"error":"too_large","message":"request body over {limit} bytes",'
+        f'{{"error":"too_large","code":null,"message":"request body over {limit} bytes",'
         f'"fields":[{{"field":"body","reason":"over {limit} bytes"}}],'
         f'"request_id":"{request_id}"}}'
     ).encode()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 
 class ItemStatus(StrEnum):
@@ -29,6 +30,26 @@ class BatchMode(StrEnum):
         return True
 
 
+class EventRef(NamedTuple):
+    """An event already in the ledger, by its aggregate and version: what a resend repeats.
+
+    Services name it; one adapter resolves it to the event's ledger position, so that an
+    exact resend answers with its original's position rather than 0.
+    """
+
+    aggregate_id: UUID
+    version: int
+
+
+def event_in(aggregate: Any, version_attribute: str, key: Any = None) -> EventRef | None:
+    """The event whose version an aggregate kept in ``version_attribute`` (a dict of them
+    when ``key`` is given); None when it kept none."""
+    version = getattr(aggregate, version_attribute, None)
+    if key is not None and version is not None:
+        version = version.get(key)
+    return None if version is None else EventRef(aggregate.id, version)
+
+
 @dataclass(frozen=True, slots=True)
 class ItemResult:
     """One item's answer; ``item_id`` is the client's own id for it (delivery, movement...)."""
@@ -40,6 +61,7 @@ class ItemResult:
     field: str | None = None
     original: dict[str, Any] | None = None
     code: str | None = None  # a stable reason code, e.g. delivery_id_reused
+    at: EventRef | None = None  # a duplicate's original event
 
     @property
     def delivery_id(self) -> str:
@@ -52,6 +74,7 @@ class Outcome:
 
     created: bool
     position: int
+    original: EventRef | None = None  # unchanged: the event the command repeats
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +85,11 @@ class BatchOutcome:
 
     def count(self, status: ItemStatus) -> int:
         return sum(1 for item in self.items if item.status is status)
+
+    @property
+    def originals(self) -> list[EventRef]:
+        """The events the batch's duplicates repeat (their positions count as the batch's)."""
+        return [item.at for item in self.items if item.at is not None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 from uuid import UUID
 
+from domain.outcomes import EventRef
+
 
 class StreamIndex(Protocol):
     def existing(self, ids: Collection[UUID]) -> set[UUID]:
@@ -33,4 +35,10 @@ class ContactSealer(Protocol):
         Only ciphertext and a key reference come back: all an event may hold, so
         destroying the key erases the person from the log without touching it.
         """
+        ...
+
+
+class EventPositions(Protocol):
+    def positions(self, refs: Collection[EventRef]) -> dict[EventRef, int]:
+        """The ledger position of each stored event named; events not stored are absent."""
         ...

@@ -15,9 +15,11 @@ from projections.tally import Delta, Spread
 VIEW = "distribution"
 SERVED = ("households_served", "people_reached")
 # A committee's facts count in its campaign, province, region and itself; deliveries also
-# in their local day. A reversal takes a delivery back and counts itself in the same places.
+# in their local day, and in their region on that day (``region_day``, member
+# ``region/day``: the board's chart by region). A reversal takes a delivery back in the
+# same places and counts itself in the committee's.
 PLACES = ("campaign", "province", "region", "committee")
-SERVED_IN = Spread((*PLACES, "day"), SERVED)
+SERVED_IN = Spread((*PLACES, "day", "region_day"), SERVED)
 REVERSED_IN = Spread(PLACES, ("deliveries_reversed",))
 DISPATCHED_TO = Spread(PLACES, ("kits_dispatched",))
 
@@ -64,13 +66,16 @@ def _members(e: Any) -> tuple[str, ...]:
 
 
 def _delivered(d: Delta, e: Any) -> None:
-    members = (*_members(e), local_day_iso(e.delivered_at))
+    day = local_day_iso(e.delivered_at)
+    members = (*_members(e), day, f"{e.region}/{day}")
     d.add_spread(SERVED_IN, e.campaign, members, (1, e.household_size))
 
 
 def _reversed(d: Delta, e: Any) -> None:
     members = _members(e)
-    d.add_spread(SERVED_IN, e.campaign, (*members, e.delivered_day), (-1, -e.household_size))
+    day = e.delivered_day
+    served_in = (*members, day, f"{e.region}/{day}")
+    d.add_spread(SERVED_IN, e.campaign, served_in, (-1, -e.household_size))
     d.add_spread(REVERSED_IN, e.campaign, members, (1,))
 
 

@@ -89,6 +89,22 @@ def _days(table: Table) -> list[dict[str, Any]]:
     ]
 
 
+def region_days(table: Table) -> list[dict[str, Any]]:
+    """Each region on each day it served anyone (the board's chart by region)."""
+    rows = []
+    for member in table.members("region_day"):
+        region, _, day = member.partition("/")
+        rows.append(
+            {
+                "region": region,
+                "day": day,
+                "households_served": table.value("region_day", member, "households_served"),
+                "people_reached": table.value("region_day", member, "people_reached"),
+            }
+        )
+    return rows
+
+
 def campaign_totals(campaign: str, table: Table) -> dict[str, Any]:
     """Everything the totals endpoint shows, from the view's rows alone."""
     head = _measures(table, "campaign", "")
@@ -107,4 +123,5 @@ def campaign_totals(campaign: str, table: Table) -> dict[str, Any]:
         "provinces": _provinces(table),
         "committee_totals": _committees(table),
         "days": _days(table),
+        "region_days": region_days(table),
     }

@@ -153,8 +153,11 @@ def _goods_dispatched(d: Delta, e: Any) -> None:
     places = (TOTAL, ("recipient", e.recipient), ("store", e.store))
     _add(d, places, "dispatches", 1)
     _add(d, places, "value_dispatched_centimes", e.value_centimes)
-    # Kept apart so that every view shows the restated value beside the original.
-    _add(d, places, "value_at_dispatch_centimes", e.value_centimes)
+    # Kept apart so that every view shows the restated value beside the original; a month
+    # counts what left in it at its value then (a revaluation restates no month).
+    month = (*places, ("month", month_of(e.dispatched_at)))
+    _add(d, month, "value_at_dispatch_centimes", e.value_centimes)
+    d.add(ALL, "month", month[-1][1], "dispatches", 1)
     for line in e.lines:
         _dispatched_line(d, e, line)
 

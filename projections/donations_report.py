@@ -60,7 +60,15 @@ def _categories(table: Table) -> list[dict[str, Any]]:
 
 
 def _months(table: Table) -> list[dict[str, Any]]:
-    return [{"month": month, **_gifts(table, "month", month)} for month in table.members("month")]
+    return [
+        {
+            "month": month,
+            **_gifts(table, "month", month),
+            "dispatches": table.value("month", month, "dispatches"),
+            "value_at_dispatch_mad": _mad(table, "month", month, "value_at_dispatch_centimes"),
+        }
+        for month in table.members("month")
+    ]
 
 
 def _funds(table: Table) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from adapters.spreadsheets.sheet import UnreadableInputError
 from adapters.spreadsheets.values import CellError
 from domain.actors import Actor, Role
 from domain.errors import DomainError, NotFoundError
-from domain.outcomes import BatchMode, ItemResult, ItemStatus
+from domain.outcomes import BatchMode, EventRef, ItemResult, ItemStatus
 
 SUBMISSION_TIME = "_submission_time"  # Kobo's server time, UTC without an offset
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -34,6 +34,7 @@ class KoboAnswer:
     position: int
     replaces: str | None = None
     original: dict[str, Any] | None = None
+    at: EventRef | None = None  # a retry's original event (its position is answered)
 
 
 def record_id(instance: str) -> str:
@@ -91,11 +92,12 @@ class KoboWebhook:
             reason = f"corrected by KoboToolbox edit {_instance(payload)[:80]}"
             outcome = target.correct(mapping.scope, replaced, command, reason, actor)
             status = _status(outcome.result, "corrected")
-            return KoboAnswer(status, item_id, outcome.position, replaced, outcome.result.original)
+            found = outcome.result
+            return KoboAnswer(status, item_id, outcome.position, replaced, found.original, found.at)
         batch = target.submit(mapping.scope, [command], actor, BatchMode.RECORD)
         result = batch.items[0]
         return KoboAnswer(
-            _status(result, "recorded"), item_id, batch.position, None, result.original
+            _status(result, "recorded"), item_id, batch.position, None, result.original, result.at
         )
 
     def _command(

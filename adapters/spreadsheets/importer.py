@@ -27,7 +27,7 @@ from adapters.spreadsheets.sheet import Record, read
 from adapters.spreadsheets.values import CellError
 from domain.actors import Actor
 from domain.errors import NotFoundError
-from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
+from domain.outcomes import BatchMode, BatchOutcome, EventRef, ItemResult, ItemStatus
 
 CHUNK = 1000
 VALID = "valid"  # would be recorded, but nothing was saved (dry run or refused file)
@@ -45,6 +45,11 @@ class ImportReport:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def originals(self) -> list[EventRef]:
+        """The events the file's duplicate rows repeat."""
+        return [r.at for r in self.rows if r.at is not None]
 
 
 class Importer:
@@ -166,7 +171,7 @@ def _answer(target: Target, chunk: list[ImportedRow], outcome: BatchOutcome) -> 
         row.status = result.status.value
         if result.status is ItemStatus.RECORDED and not outcome.committed:
             row.status = VALID
-        row.original = result.original
+        row.original, row.at = result.original, result.at
         if result.status is ItemStatus.REJECTED:
             row.problems.append(_problem(target, row, result))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.spreadsheets.kinds import FieldKind, Problem
-from domain.outcomes import ItemStatus
+from domain.outcomes import EventRef, ItemStatus
 
 
 @dataclass(slots=True)
@@ -22,6 +22,7 @@ class ImportedRow:
     status: str = ItemStatus.REJECTED.value
     problems: list[Problem] = field(default_factory=list)
     original: dict[str, Any] | None = None
+    at: EventRef | None = None  # a duplicate's original event
     command: Any = None
     cells: dict[str, str] = field(default_factory=dict, repr=False)  # may hold an ID number
     group: tuple[Any, ...] = ()  # rows of one record (lines of one gift) share it

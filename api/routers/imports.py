@@ -61,6 +61,7 @@ async def uploaded(request: Request) -> bytes:
 
 
 def import_answer(report: ImportReport, visibility: Visibility) -> ImportPublic:
+    position = visibility.position(report.position, report.originals)
     items = [
         ImportRowPublic(
             row=r.row,
@@ -79,8 +80,8 @@ def import_answer(report: ImportReport, visibility: Visibility) -> ImportPublic:
         scope=report.scope,
         mode=report.mode.value,
         committed=report.committed,
-        position=report.position,
-        visible=visibility.of(report.position),
+        position=position,
+        visible=visibility.of(position),
         rows=len(report.rows),
         recorded=report.count("recorded"),
         valid=report.count("valid"),

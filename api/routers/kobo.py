@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Path, Response
 
 from adapters.kobo.forms import FormMapping
-from api.deps import ActorDep, ContainerDep
+from api.deps import ActorDep, ContainerDep, VisibilityDep
 from api.errors import UnauthorizedError
 from api.schemas.field import KoboAnswerPublic, KoboFormCreate, KoboFormPublic
 from api.statuses import responses_for
@@ -75,6 +75,7 @@ def receive_submission(
     form: FormId,
     payload: Annotated[dict[str, Any], Body(description="the submission as Kobo sends it")],
     container: ContainerDep,
+    visibility: VisibilityDep,
     response: Response,
     authorization: Annotated[str | None, Header()] = None,
 ) -> KoboAnswerPublic:
@@ -88,6 +89,6 @@ def receive_submission(
         status=answer.status,
         id=answer.item_id,
         replaces=answer.replaces,
-        position=answer.position,
+        position=visibility.position(answer.position, [answer.at]),
         original=answer.original,
     )

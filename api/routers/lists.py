@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 
 from fastapi import APIRouter, Header, Query, Response, status
+from fastapi.types import DecoratedCallable
 
 from api.answers import batch_answer, command_answer
 from api.deps import ActorDep, ContainerDep, VisibilityDep
@@ -42,12 +44,21 @@ def enrol(
     return batch_answer(outcome, visibility, EnrolmentBatchPublic, "voucher")
 
 
-@router.post(
-    "/{campaign}/vouchers/{voucher}/move",
-    status_code=201,
-    response_model=CommandPublic,
-    responses={200: {"description": "already on that committee's list"}, **ERRORS},
-)
+def voucher_change(
+    action: str, unchanged: str | None = None, model: type = CommandPublic
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """The route of one change to a voucher's household: POST .../vouchers/{voucher}/{action},
+    201 when recorded, 200 (``unchanged`` says when) for a resend."""
+    responses = {200: {"description": unchanged}, **ERRORS} if unchanged else ERRORS
+    return router.post(
+        f"/{{campaign}}/vouchers/{{voucher}}/{action}",
+        status_code=201,
+        response_model=model,
+        responses=responses,
+    )
+
+
+@voucher_change("move", "already on that committee's list")
 def move(
     campaign: SlugPath,
     voucher: VoucherPath,
@@ -62,12 +73,7 @@ def move(
     return command_answer(outcome, visibility, response)
 
 
-@router.post(
-    "/{campaign}/vouchers/{voucher}/delisting",
-    status_code=201,
-    response_model=CommandPublic,
-    responses={200: {"description": "already delisted"}, **ERRORS},
-)
+@voucher_change("delisting", "already delisted")
 def delist(
     campaign: SlugPath,
     voucher: VoucherPath,
@@ -82,12 +88,7 @@ def delist(
     return command_answer(outcome, visibility, response)
 
 
-@router.post(
-    "/{campaign}/vouchers/{voucher}/reissue",
-    status_code=201,
-    response_model=ReissuePublic,
-    responses=ERRORS,
-)
+@voucher_change("reissue", model=ReissuePublic)
 def reissue(
     campaign: SlugPath,
     voucher: VoucherPath,
@@ -95,13 +96,12 @@ def reissue(
     container: ContainerDep,
     actor: ActorDep,
     visibility: VisibilityDep,
+    response: Response,
 ) -> ReissuePublic:
     """Revoke a voucher and give its household a new code."""
     outcome, code = container.lists.reissue(campaign, voucher, body.reason, actor)
-    return ReissuePublic(
-        status="recorded", position=outcome.position, visible=visibility.of(outcome.position),
-        voucher=code,
-    )  # fmt: skip
+    answer = command_answer(outcome, visibility, response)
+    return ReissuePublic(**answer.model_dump(exclude={"detail"}), voucher=code)
 
 
 @router.get(

@@ -86,7 +86,14 @@ class FieldErrorPublic(BaseModel):
 
 
 class ErrorPublic(BaseModel):
-    error: str
+    error: str = Field(
+        description="the kind of error: invalid_input, rejected, not_found, conflict, busy..."
+    )
+    code: str | None = Field(
+        None,
+        description="the domain's stable reason, as batch items give it (e.g. "
+        "delivery_id_reused, no_stock, listed_elsewhere); clients act on it, never on message",
+    )
     message: str
     fields: list[FieldErrorPublic] = []
     request_id: str | None = None
@@ -96,7 +103,10 @@ class CommandPublic(BaseModel):
     """Answer to a command: what happened, where it sits in the log, and whether totals show it."""
 
     status: str = Field(description="recorded, or unchanged when it was already recorded")
-    position: int = Field(description="ledger position of the last event written (0: none)")
+    position: int = Field(
+        description="ledger position of the last event written; for a resend, which writes "
+        "nothing, the position of the original it repeats (0: none)"
+    )
     visible: bool = Field(description="true once every total includes this write")
     detail: dict[str, Any] | None = None
 

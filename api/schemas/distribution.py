@@ -190,6 +190,10 @@ class DayTotalsPublic(BaseModel):
     people_reached: int
 
 
+class RegionDayTotalsPublic(DayTotalsPublic):
+    region: str = Field(description="ISO 3166-2:MA region code")
+
+
 class AfterClosurePublic(BaseModel):
     """Corrections an admin made after the campaign was closed, already in the totals."""
 
@@ -228,6 +232,9 @@ class CampaignTotalsPublic(ListTotalsPublic):
     provinces: list[PlaceTotalsPublic]
     committee_totals: list[CommitteeTotalsPublic]
     days: list[DayTotalsPublic]
+    region_days: list[RegionDayTotalsPublic] = Field(
+        description="each region on each day it served anyone"
+    )
 
 
 class ContactPublic(BaseModel):

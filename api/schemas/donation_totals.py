@@ -24,6 +24,10 @@ class DonorTotalsPublic(GiftTotals):
 
 class MonthTotalsPublic(GiftTotals):
     month: str = Field(description="Africa/Casablanca month, YYYY-MM")
+    dispatches: int = Field(description="dispatches of goods that left the stores this month")
+    value_at_dispatch_mad: str = Field(
+        description="what they were worth when they left (later revaluations restate no month)"
+    )
 
 
 class CategoryTotalsPublic(BaseModel):

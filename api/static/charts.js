@@ -1,9 +1,8 @@
-// Charts of the board: plain SVG drawn from the same totals endpoints, each with a table
-// behind it for screen readers. Redrawn whenever the board refreshes or changes language.
+// Charts of the board, in plain SVG, each with a table behind it for screen readers: the
+// drawing. What to draw comes from the totals endpoints, in board_charts.js.
 "use strict";
 
 (function () {
-  const TOKEN_KEY = "tadamon.token";
   // The SVG namespace, as the HTML parser gives it, rather than written out as a URL.
   const holder = document.createElement("div");
   holder.innerHTML = "<svg></svg>";
@@ -12,18 +11,11 @@
   const HEIGHT = 180;
   const PAD = { top: 12, right: 8, bottom: 28, left: 52 };
   const $ = (id) => document.getElementById(id);
-  let drawing = 0;
+  const chosen = {}; // chart id -> the measure shown
 
   function words() {
     const all = window.TADAMON_I18N;
     return all[document.documentElement.lang] || all.fr;
-  }
-
-  async function totals(path) {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    if (!token) return null;
-    const answer = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
-    return answer.ok ? answer.json() : null;
   }
 
   function el(name, attributes, text) {
@@ -33,25 +25,32 @@
     return node;
   }
 
-  // Grouped bars, one group per period; the y axis starts at 0 and shows its top value.
+  // Bars per period: series of one stack pile up, stacks stand side by side; y from 0.
   function bars(periods, series) {
     const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, "aria-hidden": "true" });
-    const top = Math.max(1, ...series.flatMap((s) => s.values));
+    const stacks = [...new Set(series.map((s) => s.stack))];
+    const height = (i, stack) => series.filter((s) => s.stack === stack)
+      .reduce((sum, s) => sum + s.values[i], 0);
+    const top = Math.max(1, ...periods.flatMap((_, i) => stacks.map((k) => height(i, k))));
     const inner = { w: WIDTH - PAD.left - PAD.right, h: HEIGHT - PAD.top - PAD.bottom };
     const group = inner.w / Math.max(1, periods.length);
-    const bar = Math.max(1, (group * 0.8) / series.length);
-    const locale = words().locale;
-    svg.append(el("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: PAD.top + inner.h,
-      y2: PAD.top + inner.h, class: "axis" }));
+    const bar = Math.max(1, (group * 0.8) / stacks.length);
+    const base = PAD.top + inner.h;
+    svg.append(el("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: base, y2: base,
+      class: "axis" }));
     svg.append(el("text", { x: PAD.left - 4, y: PAD.top + 8, class: "tick end" },
-      new Intl.NumberFormat(locale, { notation: "compact" }).format(top)));
-    svg.append(el("text", { x: PAD.left - 4, y: PAD.top + inner.h, class: "tick end" }, "0"));
+      new Intl.NumberFormat(words().locale, { notation: "compact" }).format(top)));
+    svg.append(el("text", { x: PAD.left - 4, y: base, class: "tick end" }, "0"));
     periods.forEach((period, i) => {
+      const piled = stacks.map(() => 0);
       series.forEach((s, j) => {
+        const k = stacks.indexOf(s.stack);
         const h = (s.values[i] / top) * inner.h;
-        const x = PAD.left + i * group + group * 0.1 + j * bar;
-        svg.append(el("rect", { x, y: PAD.top + inner.h - h, width: bar, height: h,
-          class: `bar series-${j}` }));
+        piled[k] += h;
+        if (h > 0) {
+          svg.append(el("rect", { x: PAD.left + i * group + group * 0.1 + k * bar,
+            y: base - piled[k], width: bar, height: h, class: `bar series-${j}` }));
+        }
       });
     });
     [0, periods.length - 1].filter((i, k, a) => a.indexOf(i) === k && periods[i]).forEach((i) => {
@@ -61,26 +60,29 @@
     return svg;
   }
 
-  function table(caption, periodLabel, periods, series) {
+  function heading(row, text, scope) {
+    const th = document.createElement("th");
+    th.scope = scope;
+    th.textContent = text;
+    row.append(th);
+  }
+
+  function table(spec) {
     const tableEl = document.createElement("table");
-    tableEl.className = "chart-table";
-    tableEl.createCaption().textContent = caption;
+    tableEl.createCaption().textContent = spec.caption;
+    const w = words();
+    const total = spec.total ? [w.chart_total] : [];
     const head = tableEl.createTHead().insertRow();
-    [periodLabel, ...series.map((s) => s.label)].forEach((text) => {
-      const th = document.createElement("th");
-      th.scope = "col";
-      th.textContent = text;
-      head.append(th);
-    });
+    [spec.periodLabel, ...spec.series.map((s) => s.label), ...total]
+      .forEach((text) => heading(head, text, "col"));
     const body = tableEl.createTBody();
-    const locale = words().locale;
-    periods.forEach((period, i) => {
+    const number = (value) => value.toLocaleString(w.locale);
+    spec.periods.forEach((period, i) => {
       const row = body.insertRow();
-      const th = document.createElement("th");
-      th.scope = "row";
-      th.textContent = period;
-      row.append(th);
-      series.forEach((s) => { row.insertCell().textContent = s.values[i].toLocaleString(locale); });
+      heading(row, period, "row");
+      const values = spec.series.map((s) => s.values[i]);
+      const sum = spec.total ? [values.reduce((a, b) => a + b, 0)] : [];
+      [...values, ...sum].forEach((value) => { row.insertCell().textContent = number(value); });
     });
     return tableEl;
   }
@@ -97,69 +99,45 @@
     return list;
   }
 
-  function chart(id, title, periodLabel, periods, series) {
+  // The buttons that choose the chart's measure (households or people, arrivals or departures).
+  function choice(id, measures) {
+    const group = document.createElement("div");
+    group.className = "measures";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", words().chart_show);
+    measures.forEach((m) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.measure = m.key;
+      button.textContent = m.label;
+      button.setAttribute("aria-pressed", String(m.key === chosen[id]));
+      button.addEventListener("click", () => {
+        chosen[id] = m.key;
+        window.TADAMON_CHARTS.redraw();
+        $(id).querySelector(`[data-measure="${m.key}"]`).focus();
+      });
+      group.append(button);
+    });
+    return group;
+  }
+
+  function chart(id, spec) {
     const figure = $(id);
     if (!figure) return;
-    figure.hidden = periods.length === 0;
+    figure.hidden = spec.periods.length === 0;
     const caption = document.createElement("figcaption");
-    caption.textContent = title;
-    figure.replaceChildren(caption, legend(series), bars(periods, series),
-      table(title, periodLabel, periods, series));
+    caption.textContent = spec.title;
+    const parts = [caption];
+    if (spec.measures) parts.push(choice(id, spec.measures));
+    const shown = spec.measures ? spec.measures.find((m) => m.key === chosen[id]).label : "";
+    spec.caption = shown ? `${spec.title}: ${shown}` : spec.title;
+    const data = document.createElement("div");
+    data.className = "chart-data";
+    data.append(table(spec));
+    parts.push(legend(spec.series), bars(spec.periods, spec.series), data);
+    figure.replaceChildren(...parts);
   }
 
-  function whole(text) {
-    return Math.round(Number(text)); // MAD shown to the dirham on a chart; tables say so
-  }
-
-  function drawDistribution(found, w) {
-    const days = found ? found.days : [];
-    chart("chart-served", w.chart_served, w.chart_day, days.map((d) => d.day), [
-      { label: w.chart_households, values: days.map((d) => d.households_served) },
-      { label: w.chart_people, values: days.map((d) => d.people_reached) },
-    ]);
-  }
-
-  function drawMarhaba(found, w) {
-    const days = found ? found.days : [];
-    chart("chart-travel", w.chart_travel, w.chart_day, days.map((d) => d.day), [
-      { label: w.arrivals, values: days.map((d) => d.arrivals) },
-      { label: w.departures, values: days.map((d) => d.departures) },
-    ]);
-  }
-
-  function drawDonations(found, w) {
-    const months = found ? found.months : [];
-    chart("chart-gifts", w.chart_gifts, w.chart_month, months.map((m) => m.month), [
-      { label: w.chart_cash, values: months.map((m) => whole(m.cash_received_mad)) },
-      { label: w.chart_in_kind, values: months.map((m) => whole(m.in_kind_mad)) },
-    ]);
-  }
-
-  async function draw() {
-    const mine = ++drawing;
-    const campaign = $("campaign") && $("campaign").value;
-    const operation = $("operation") && $("operation").value;
-    const [served, travel, gifts] = await Promise.all([
-      campaign ? totals(`/v1/campaigns/${encodeURIComponent(campaign)}/totals`) : null,
-      operation ? totals(`/v1/operations/${encodeURIComponent(operation)}/totals`) : null,
-      totals("/v1/donations/totals"),
-    ]);
-    if (mine !== drawing) return; // a newer refresh is drawing
-    const w = words();
-    drawDistribution(served, w);
-    drawMarhaba(travel, w);
-    drawDonations(gifts, w);
-    document.body.dataset.charts = "drawn";
-  }
-
-  function start() {
-    const redraw = () => { draw().catch(() => { document.body.dataset.charts = "failed"; }); };
-    new MutationObserver(redraw).observe($("updated"), { childList: true, characterData: true,
-      subtree: true });
-    new MutationObserver(redraw).observe(document.documentElement, { attributeFilter: ["lang"] });
-    const print = $("print");
-    if (print) print.addEventListener("click", () => window.print());
-  }
-
-  document.addEventListener("DOMContentLoaded", start);
+  // The board's own part (board_charts.js) reads the totals and says what to draw.
+  window.TADAMON_CHARTS = { chart, chosen, redraw: () => window.TADAMON_BOARD_CHARTS.render() };
 })();

@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.approval.workflow import Period
 from domain.ids import stream_id
+from domain.outcomes import EventRef
 
 
 def unit_key(level: str, unit: str, period: str) -> str:
@@ -49,10 +50,16 @@ class ApprovalBook(Aggregate):
         self.period = Period(period)
         self.approvals: dict[str, dict[str, Any]] = {}
         self.held: dict[str, dict[str, Any]] = {}
+        self.approved_in: dict[str, int] = {}  # unit key -> the approving event's version
 
     def approval(self, level: str, unit: str, period: str) -> Approval | None:
         found = self.approvals.get(unit_key(level, unit, period))
         return Approval(**found) if found else None
+
+    def approving_event(self, level: str, unit: str, period: str) -> EventRef | None:
+        """The event that recorded an approval standing (what a resent approval repeats)."""
+        version = getattr(self, "approved_in", {}).get(unit_key(level, unit, period))
+        return None if version is None else EventRef(self.id, version)
 
     def approve(
         self, level: str, unit: str, period: str, by: str, figures: dict[str, int], position: int
@@ -78,6 +85,7 @@ class ApprovalBook(Aggregate):
         figures: dict[str, int],
         position: int,
     ) -> None:
+        self.approved_in[unit_key(level, unit, period)] = self.version + 1  # body runs first
         self.approvals[unit_key(level, unit, period)] = {
             "level": level,
             "unit": unit,

@@ -17,7 +17,7 @@ from domain.approval.seal import PeriodSeal, load_seal
 from domain.approval.workflow import Level, Period, check_period, days_of, period_of, workflow
 from domain.errors import ConflictError, DomainError, NotFoundError
 from domain.ledger import Ledger, last_position
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome
 
 # Records held facts once their period is open again; answers each fact's outcome.
 Releaser = Callable[[str, list[dict[str, Any]], Actor], dict[str, str]]
@@ -58,7 +58,7 @@ class ApprovalService:
         existing = self.book(command.operation, command.scope)
         if existing is not None:
             if existing.period is period:
-                return Outcome(False, 0)
+                return Outcome(False, 0, EventRef(existing.id, 1))
             raise ConflictError(
                 f"approvals of '{command.scope}' are already by {existing.period.value}", "period"
             )
@@ -83,7 +83,7 @@ class ApprovalService:
         if not self.hierarchy.exists(operation, scope, level, unit):
             raise NotFoundError(f"no {level} '{unit}' in '{scope}'", "unit")
         if book.approval(level, unit, period) is not None:
-            return Outcome(False, 0)  # approved already: a resend
+            return Outcome(False, 0, book.approving_event(level, unit, period))  # a resend
         self._check_below(book, command, period)
         seal = self._seal(command, period)  # read before the figures: see approval.seal
         figures, position = self.figures.at(

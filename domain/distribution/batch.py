@@ -23,6 +23,7 @@ from domain.distribution.delivery_facts import NewDelivery
 from domain.distribution.delivery_key import DELIVERY_ID_REUSED, DeliveryKey
 from domain.distribution.gate import ListGate
 from domain.distribution.household import Household
+from domain.distribution.refusals import ALREADY_SERVED, NO_STOCK
 from domain.errors import DomainError
 from domain.outcomes import ItemResult, ItemStatus
 
@@ -119,9 +120,12 @@ class BatchDecision:
                 DELIVERY_ID_REUSED,
             )
         original = household.original(item.delivery_id)
+        # A first delivery decided earlier in this batch is saved with it: no original yet.
+        at = household.event_of(item.delivery_id) if isinstance(household, Household) else None
         return ItemResult(
-            index, item.delivery_id, ItemStatus.DUPLICATE, "already recorded", None, original
-        )
+            index, item.delivery_id, ItemStatus.DUPLICATE, "already recorded", None, original,
+            at=at,
+        )  # fmt: skip
 
     def _served_already(
         self, index: int, item: RecordDelivery, household: Household | NewDelivery
@@ -130,7 +134,7 @@ class BatchDecision:
         reason = f"household already served by delivery '{household.delivery_id}'"
         return ItemResult(
             index, item.delivery_id, ItemStatus.REJECTED, reason, f"items.{index}.household",
-            household.original(household.delivery_id),
+            household.original(household.delivery_id), ALREADY_SERVED,
         )  # fmt: skip
 
     def _check_delivery_id_unused(self, delivery_id: str, hid: UUID) -> None:
@@ -168,6 +172,7 @@ class BatchDecision:
                 f"no stock: committee '{committee.code}' has handed out all "
                 f"{received} kits it received",
                 "committee",
+                NO_STOCK,
             )
 
     def _deliver(

@@ -84,9 +84,11 @@ class Campaign(Aggregate):
         self.budget_centimes = budget_centimes
         self.kit_contents = kit_contents
         self.quotas: dict[str, int] = {}
+        self.quota_set_in: dict[str, int] = {}  # province -> the version of its quota's event
         self.dispatched_to_province: dict[str, int] = {}
         self.dispatched_to_committee: dict[str, int] = {}
         self.dispatch_references: set[str] = set()
+        self.dispatched_in: dict[str, int] = {}  # committee/reference -> the event's version
         self.closed = False
         self.listed = False
 
@@ -149,6 +151,7 @@ class Campaign(Aggregate):
         self, campaign: str, province: str, region: str, households: int, previous: int, set_by: str
     ) -> None:
         self.quotas[province] = households
+        self.quota_set_in[province] = self.version + 1  # this event's: the body runs first
 
     def dispatch_kits(
         self, *, committee: str, province: str, quantity: int, reference: str, dispatched_by: str
@@ -198,6 +201,7 @@ class Campaign(Aggregate):
             self.dispatched_to_committee.get(committee, 0) + quantity
         )
         self.dispatch_references.add(committee + "/" + reference)
+        self.dispatched_in[committee + "/" + reference] = self.version + 1  # body runs first
 
     def close(self, closed_by: str, reason: str) -> None:
         self.check_open()

@@ -17,6 +17,8 @@ class DeliveryFacts:
     household_size: int
     delivered_at: datetime
     reversed: bool = False
+    version: int = 1  # the household's event that recorded this delivery
+    reversed_version: int | None = None  # and the one that reversed it
 
     def same(self, committee: str, household_size: int, delivered_at: datetime) -> bool:
         return (self.committee, self.household_size, self.delivered_at) == (
@@ -25,8 +27,10 @@ class DeliveryFacts:
             delivered_at,
         )
 
-    def reversal(self) -> DeliveryFacts:
-        return DeliveryFacts(self.committee, self.household_size, self.delivered_at, True)
+    def reversal(self, version: int) -> DeliveryFacts:
+        return DeliveryFacts(
+            self.committee, self.household_size, self.delivered_at, True, self.version, version
+        )
 
     def answer(self, delivery_id: str, standing: str) -> dict[str, Any]:
         original: dict[str, Any] = {

@@ -15,9 +15,10 @@ from uuid import UUID
 from domain.distribution.campaign import Campaign
 from domain.distribution.committee import Committee
 from domain.distribution.enrolment import Enrolment
+from domain.distribution.refusals import LISTED_ELSEWHERE
 from domain.distribution.vouchers import Voucher, VoucherMinter
 from domain.errors import DomainError
-from domain.outcomes import ItemResult, ItemStatus
+from domain.outcomes import EventRef, ItemResult, ItemStatus
 
 MAX_HOUSEHOLD_SIZE = 40
 
@@ -78,11 +79,13 @@ class EnrolmentDecision:
                     f"listed_elsewhere: already on the list of committee '{listed_at}'; "
                     "move it instead",
                     "committee",
+                    LISTED_ELSEWHERE,
                 )
             voucher = earlier.voucher if earlier else ""
             self.answers[index] = ItemResult(
                 index, voucher, ItemStatus.DUPLICATE, "already recorded", None,
                 {"committee": listed_at, "voucher": voucher},
+                at=EventRef(earlier.id, 1) if earlier is not None else None,
             )  # fmt: skip
             return
         if not 1 <= item.household_size <= MAX_HOUSEHOLD_SIZE:

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.distribution.committee import Committee
 from domain.errors import ConflictError
 from domain.ids import stream_id
+from domain.outcomes import EventRef
 
 
 class EntryEvent(Aggregate.Event):
@@ -57,6 +58,8 @@ class Enrolment(Aggregate):
         self.voucher = voucher
         self.listed = True
         self.served_by: str | None = None
+        self.placed_in = 1  # the version of the event that put it on its committee's list
+        self.delisted_in: int | None = None
 
     def _place(self, committee: str, province: str, region: str) -> None:
         self.committee = committee
@@ -75,6 +78,13 @@ class Enrolment(Aggregate):
             "served_by": self.served_by,
         }
 
+    def placement_event(self) -> EventRef:
+        """The event that put the entry on its committee's list (a resent move repeats it)."""
+        return EventRef(self.id, self.placed_in)
+
+    def delisting_event(self) -> EventRef | None:
+        return None if self.delisted_in is None else EventRef(self.id, self.delisted_in)
+
     def check_listed(self) -> None:
         if not self.listed:
             raise ConflictError("this household was delisted", "household")
@@ -88,6 +98,7 @@ class Enrolment(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate._place(self.to_committee, self.to_province, self.to_region)
+            aggregate.placed_in = self.originator_version
 
     class Delisted(EntryEvent):
         reason: str
@@ -95,6 +106,7 @@ class Enrolment(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.listed = False
+            aggregate.delisted_in = self.originator_version
 
     class VoucherReissued(EntryEvent):
         new_voucher: str

@@ -20,6 +20,7 @@ from domain.distribution.commands import RecordDelivery
 from domain.distribution.committee import Committee
 from domain.distribution.enrolment import Enrolment
 from domain.distribution.off_list import OffListDelivery
+from domain.distribution.refusals import LISTED_ELSEWHERE, NOT_ON_LIST, UNKNOWN_VOUCHER
 from domain.distribution.vouchers import Voucher, normalise_code
 from domain.errors import DomainError
 from domain.ports import StreamIndex
@@ -45,7 +46,9 @@ def resolve_vouchers(
         keys[index] = f"voucher-refused/{index}"  # names no stream unless the voucher resolves
         voucher = found.get(Voucher.create_id(code))
         if voucher is None:
-            refused[index] = DomainError("unknown_voucher: no household holds it", "voucher")
+            refused[index] = DomainError(
+                "unknown_voucher: no household holds it", "voucher", UNKNOWN_VOUCHER
+            )
             continue
         try:
             keys[index] = voucher.check_usable(slug, "voucher")
@@ -104,9 +107,11 @@ class ListGate:
                 raise DomainError("only an admin may deliver outside the list", "off_list_reason")
             return
         if entry is None:
-            raise DomainError("not_on_list: this household is on no list", "household")
+            raise DomainError("not_on_list: this household is on no list", "household", NOT_ON_LIST)
         raise DomainError(
-            f"listed_elsewhere: on the list of committee '{entry.committee}'", "committee"
+            f"listed_elsewhere: on the list of committee '{entry.committee}'",
+            "committee",
+            LISTED_ELSEWHERE,
         )
 
     def served(self, item: RecordDelivery, key: str, committee: Committee) -> None:

@@ -16,8 +16,10 @@ from eventsourcing.utils import get_topic
 
 from domain.clock import local_day
 from domain.distribution.delivery_facts import DeliveryFacts, NewDelivery
+from domain.distribution.refusals import ALREADY_SERVED
 from domain.errors import ConflictError
 from domain.ids import stream_id
+from domain.outcomes import EventRef
 
 
 class Household(Aggregate):
@@ -44,7 +46,7 @@ class Household(Aggregate):
     ) -> None:
         self.campaign = campaign
         self.deliveries: dict[str, DeliveryFacts] = {}
-        self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
+        self._deliver(delivery_id, committee, province, region, household_size, delivered_at, 1)
         self.contact = contact
 
     def _deliver(
@@ -55,6 +57,7 @@ class Household(Aggregate):
         region: str,
         household_size: int,
         delivered_at: datetime,
+        version: int,
     ) -> None:
         self.delivery_id = delivery_id
         self.committee = committee
@@ -63,7 +66,8 @@ class Household(Aggregate):
         self.household_size = household_size
         self.delivered_at = delivered_at
         self.reversed = False
-        self.deliveries[delivery_id] = DeliveryFacts(committee, household_size, delivered_at)
+        facts = DeliveryFacts(committee, household_size, delivered_at, version=version)
+        self.deliveries[delivery_id] = facts
 
     @property
     def served(self) -> bool:
@@ -75,6 +79,14 @@ class Household(Aggregate):
 
     def facts_of(self, delivery_id: str) -> DeliveryFacts:
         return self.deliveries[delivery_id]
+
+    def event_of(self, delivery_id: str) -> EventRef:
+        """The event that recorded ``delivery_id`` on this household."""
+        return EventRef(self.id, self.deliveries[delivery_id].version)
+
+    def reversal_of(self, delivery_id: str) -> EventRef | None:
+        version = self.deliveries[delivery_id].reversed_version
+        return None if version is None else EventRef(self.id, version)
 
     def original(self, delivery_id: str) -> dict[str, Any]:
         """What a resend is told of the delivery it repeats, superseded or not."""
@@ -141,7 +153,10 @@ class Household(Aggregate):
     ) -> None:
         """A household whose earlier delivery was reversed may receive its kit."""
         if self.served:
-            raise ConflictError(f"household already served by delivery '{self.delivery_id}'")
+            raise ConflictError(
+                f"household already served by delivery '{self.delivery_id}'",
+                code=ALREADY_SERVED,
+            )
         self._kit_delivered_after_reversal(
             campaign=self.campaign,
             delivery_id=delivery_id,
@@ -167,7 +182,11 @@ class Household(Aggregate):
         recorded_by: str,
         contact: dict[str, str] | None = None,
     ) -> None:
-        self._deliver(delivery_id, committee, province, region, household_size, delivered_at)
+        # An event's body runs before the library moves the version on: this is the next.
+        version = self.version + 1
+        self._deliver(
+            delivery_id, committee, province, region, household_size, delivered_at, version
+        )
         self.contact = contact
 
     def reverse(self, delivery_id: str, reason: str, reversed_by: str) -> bool:
@@ -206,7 +225,7 @@ class Household(Aggregate):
         reversed_by: str,
     ) -> None:
         self.reversed = True
-        self.deliveries[delivery_id] = self.deliveries[delivery_id].reversal()
+        self.deliveries[delivery_id] = self.deliveries[delivery_id].reversal(self.version + 1)
 
 
 _TOPIC = get_topic(Household)

@@ -15,6 +15,7 @@ from domain.actors import Actor, Role
 from domain.distribution.committee import Committee
 from domain.distribution.enrolling import EnrolHousehold, EnrolmentDecision
 from domain.distribution.enrolment import Enrolment
+from domain.distribution.refusals import UNKNOWN_VOUCHER
 from domain.distribution.setup import CampaignSetup
 from domain.distribution.vouchers import Voucher, VoucherMinter, normalise_code
 from domain.errors import ConflictError, DomainError, NotFoundError
@@ -113,7 +114,9 @@ class ListService(CampaignSetup):
     def voucher(self, code: str, field: str) -> Voucher:
         found = self._maybe(Voucher.create_id(normalise_code(code, field)))
         if found is None:
-            raise NotFoundError("unknown_voucher: no household holds this voucher", field)
+            raise NotFoundError(
+                "unknown_voucher: no household holds this voucher", field, UNKNOWN_VOUCHER
+            )
         return found  # type: ignore[no-any-return]
 
     def move(self, slug: str, code: str, committee: str, actor: Actor) -> Outcome:
@@ -121,8 +124,9 @@ class ListService(CampaignSetup):
             enrolment = self.entry(slug, code, actor)
             target = self.committee(slug, committee)
             actor.check_scope(Role.REGISTRAR, slug, target.province, "committee")
-            moved = enrolment.move(target, actor.name)
-            return Outcome(moved, self._save(enrolment) if moved else 0)
+            if not enrolment.move(target, actor.name):
+                return Outcome(False, 0, enrolment.placement_event())
+            return Outcome(True, self._save(enrolment))
 
         return self.ledger.retrying(command)
 
@@ -134,8 +138,9 @@ class ListService(CampaignSetup):
                     f"already served by delivery '{enrolment.served_by}'; reverse it first",
                     "voucher",
                 )
-            delisted = enrolment.delist(reason, actor.name)
-            return Outcome(delisted, self._save(enrolment) if delisted else 0)
+            if not enrolment.delist(reason, actor.name):
+                return Outcome(False, 0, enrolment.delisting_event())
+            return Outcome(True, self._save(enrolment))
 
         return self.ledger.retrying(command)
 

@@ -148,7 +148,7 @@ class DistributionService(CampaignSetup):
                 slug, household.committee, household.delivered_at, "delivery_id", actor
             )
             if not household.reverse(delivery_id, reason, actor.name):
-                return Outcome(False, 0)  # a resent reversal: already done
+                return Outcome(False, 0, household.reversal_of(delivery_id))  # a resend
             closed = self._closed_books(slug, actor)
             for campaign in closed:
                 campaign.note_reversal_after_closure(household, delivery_id, reason, actor.name)

@@ -16,7 +16,7 @@ from domain.errors import ConflictError, NotFoundError
 from domain.geography import check_province
 from domain.ids import check_code
 from domain.ledger import Ledger, last_position
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome, event_in
 
 
 class CampaignSetup:
@@ -90,7 +90,7 @@ class CampaignSetup:
                 raise ConflictError(
                     f"campaign '{command.slug}' already exists with other details", "slug"
                 ) from None
-            return Outcome(False, 0)
+            return Outcome(False, 0, EventRef(existing.id, 1))
 
     def set_quota(self, slug: str, province: str, households: int, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -98,7 +98,10 @@ class CampaignSetup:
         def command() -> Outcome:
             campaign = self.campaign(slug)
             campaign.set_quota(province, households, actor.name)
-            return Outcome(bool(campaign.pending_events), self._save(campaign))
+            if not campaign.pending_events:  # that quota already: a resend
+                place = check_province(province).code
+                return Outcome(False, 0, event_in(campaign, "quota_set_in", place))
+            return Outcome(True, self._save(campaign))
 
         return self.ledger.retrying(command)
 
@@ -125,7 +128,7 @@ class CampaignSetup:
                 raise ConflictError(
                     f"committee '{command.code}' is already registered with other details", "code"
                 ) from None
-            return Outcome(False, 0)
+            return Outcome(False, 0, EventRef(committee.id, 1))
 
     def dispatch_kits(self, slug: str, command: DispatchKits, actor: Actor) -> Outcome:
         actor.check_role(Role.ADMIN)
@@ -140,7 +143,10 @@ class CampaignSetup:
                 reference=command.reference,
                 dispatched_by=actor.name,
             )
-            return Outcome(created, self._save(campaign) if created else 0)
+            if not created:  # the same reference again: a resend
+                sent = f"{committee.code}/{command.reference}"
+                return Outcome(False, 0, event_in(campaign, "dispatched_in", sent))
+            return Outcome(True, self._save(campaign))
 
         return self.ledger.retrying(dispatch)
 

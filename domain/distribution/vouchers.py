@@ -18,6 +18,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.distribution.refusals import REVOKED_VOUCHER, UNKNOWN_VOUCHER
 from domain.errors import DomainError
 from domain.ids import stream_id
 
@@ -44,10 +45,12 @@ def normalise_code(text: str, field: str) -> str:
     """A code as typed or read out (any case, hyphens, O for 0, I/L for 1), checked."""
     cleaned = "".join(_READ_AS.get(c, c) for c in text.upper() if c not in " -")
     if len(cleaned) != DATA_CHARS + 1 or any(c not in _VALUE for c in cleaned):
-        raise DomainError("unknown_voucher: not a voucher code", field)
+        raise DomainError("unknown_voucher: not a voucher code", field, UNKNOWN_VOUCHER)
     data, check = cleaned[:DATA_CHARS], cleaned[DATA_CHARS]
     if any(c not in ALPHABET for c in data) or _check_symbol(data) != check:
-        raise DomainError("unknown_voucher: the check character does not match", field)
+        raise DomainError(
+            "unknown_voucher: the check character does not match", field, UNKNOWN_VOUCHER
+        )
     return cleaned
 
 
@@ -98,5 +101,7 @@ class Voucher(Aggregate):
                 f"voucher_of_another_campaign: this voucher belongs to '{self.campaign}'", field
             )
         if self.revoked:
-            raise DomainError("revoked_voucher: this voucher was revoked and reissued", field)
+            raise DomainError(
+                "revoked_voucher: this voucher was revoked and reissued", field, REVOKED_VOUCHER
+            )
         return self.household_key

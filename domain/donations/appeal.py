@@ -33,6 +33,7 @@ class Appeal(Aggregate):
         self.name = name
         self.declared_centimes: int | None = None
         self.source = ""
+        self.declared_in: int | None = None  # the version of the standing declaration
 
     def declare_total(self, *, declared_centimes: int, source: str, declared_by: str) -> bool:
         """Record the published total; False when it is already the declared one."""
@@ -61,3 +62,4 @@ class Appeal(Aggregate):
     ) -> None:
         self.declared_centimes = declared_centimes
         self.source = source
+        self.declared_in = self.version + 1  # this event's: the body runs first

@@ -24,7 +24,7 @@ from domain.donations.in_kind import InKindDonation
 from domain.donations.service_base import LedgerService
 from domain.donations.store import Store
 from domain.errors import DomainError
-from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
+from domain.outcomes import BatchMode, BatchOutcome, EventRef, ItemResult, ItemStatus
 
 GiftKey = tuple[str, str]  # (donor, receipt)
 _LINE_FIELD = re.compile(r"lines\.(\d+)\.(\w+)")
@@ -177,8 +177,11 @@ def _duplicates(
         "received_at": stored.received_at.isoformat(),
         "lines": len(stored.lines),
     }
+    at = EventRef(stored.id, 1)
     return [
-        ItemResult(i, first.receipt, ItemStatus.DUPLICATE, "already recorded", None, original)
+        ItemResult(
+            i, first.receipt, ItemStatus.DUPLICATE, "already recorded", original=original, at=at
+        )
         for i in indexes
     ]
 

@@ -20,7 +20,7 @@ from domain.donations.in_kind import InKindDonation
 from domain.donations.service_base import LedgerService
 from domain.donations.store import Store
 from domain.errors import ConflictError, NotFoundError
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome, event_in
 
 
 class GiftCommands(LedgerService):
@@ -70,7 +70,7 @@ class GiftCommands(LedgerService):
                         f"receipt '{command.receipt}' is already recorded with other details",
                         "receipt",
                     )
-                return Outcome(False, 0)
+                return Outcome(False, 0, EventRef(existing.id, 1))
             store: Store = self._referenced(
                 Store.create_id(command.store),
                 Store,
@@ -94,8 +94,9 @@ class GiftCommands(LedgerService):
                 value_centimes=command.value_centimes,
                 reason=command.reason,
                 corrected_by=actor.name,
-            ):
-                return Outcome(False, 0)
+            ):  # already this value: since its last correction, or as first recorded
+                version = getattr(gift, "valued_in", {}).get(command.line, 1)
+                return Outcome(False, 0, EventRef(gift.id, version))
             store: Store = self._get(
                 Store.create_id(gift.store), Store, f"store '{gift.store}' is not open", "store"
             )
@@ -125,7 +126,9 @@ class GiftCommands(LedgerService):
                 source=command.source,
                 declared_by=actor.name,
             )
-            return Outcome(changed, self._save(appeal) if changed else 0)
+            if not changed:  # the same total from the same source: a resend
+                return Outcome(False, 0, event_in(appeal, "declared_in"))
+            return Outcome(True, self._save(appeal))
 
         return self.ledger.retrying(declare)
 

@@ -77,6 +77,7 @@ class InKindDonation(Aggregate):
         self.received_at = received_at
         self.lines = lines
         self.values: dict[int, int | None] = {ln["line"]: ln["value_centimes"] for ln in lines}
+        self.valued_in: dict[int, int] = {}  # line -> the version of its last correction
 
     def facts(self) -> tuple[Any, ...]:
         """What a resent gift must repeat to count as the same one."""
@@ -129,6 +130,7 @@ class InKindDonation(Aggregate):
         corrected_by: str,
     ) -> None:
         self.values[line] = value_centimes
+        self.valued_in[line] = self.version + 1  # this event's: the body runs first
 
 
 def _line(number: int, line: GiftLine) -> dict[str, Any]:

@@ -43,8 +43,11 @@ class LogisticsCommands(LedgerService):
             )
             position = self._save(seal, store) if created else 0
             record = store.dispatches[command.dispatch]
+            original = None if created else store.event_of(command.dispatch, "version")
             return DispatchOutcome(
-                Outcome(created, position), record["value_centimes"], record["unvalued_lines"]
+                Outcome(created, position, original),
+                record["value_centimes"],
+                record["unvalued_lines"],
             )
 
         return self.ledger.retrying(dispatch)
@@ -65,7 +68,9 @@ class LogisticsCommands(LedgerService):
                 note=command.note,
                 by=actor.name,
             )
-            return Outcome(changed, self._save(store) if changed else 0)
+            if not changed:
+                return Outcome(False, 0, store.event_of(dispatch, "acknowledged_version"))
+            return Outcome(True, self._save(store))
 
         return self.ledger.retrying(acknowledge)
 

@@ -18,7 +18,7 @@ from domain.donations.appeal import Appeal
 from domain.donations.donor import Donor
 from domain.errors import ConflictError, DomainError, NotFoundError
 from domain.ledger import Ledger, last_position
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome
 from domain.ports import StreamIndex
 
 WRITERS = (Role.ADMIN, Role.DONATIONS)
@@ -91,7 +91,7 @@ class LedgerService:
             return Outcome(True, self._save(fresh))
         if type(existing) is not type(fresh) or existing.facts() != fresh.facts():
             raise ConflictError(f"{what} is already recorded with other details", field)
-        return Outcome(False, 0)
+        return Outcome(False, 0, EventRef(existing.id, 1))
 
     def _moment(self, moment: datetime, field: str) -> datetime:
         instant = check_aware(moment, field)

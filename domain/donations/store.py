@@ -21,6 +21,7 @@ from domain.donations.stock import Lot, lot_key
 from domain.donations.vocabulary import check_text
 from domain.errors import ConflictError, DomainError, NotFoundError
 from domain.ids import check_code, stream_id
+from domain.outcomes import EventRef
 
 
 class Store(Aggregate):
@@ -152,6 +153,7 @@ class Store(Aggregate):
             "value_centimes": value_centimes,
             "unvalued_lines": [i for i, line in enumerate(lines) if line["unvalued"]],
             "acknowledged": None,
+            "version": self.version + 1,  # this event's: the body runs before the bump
         }
 
     # -- acknowledging --------------------------------------------------------
@@ -194,6 +196,12 @@ class Store(Aggregate):
         acknowledged_by: str,
     ) -> None:
         self.dispatches[dispatch]["acknowledged"] = (received_at, reference)
+        self.dispatches[dispatch]["acknowledged_version"] = self.version + 1
+
+    def event_of(self, dispatch: str, which: str) -> EventRef | None:
+        """The event that recorded a dispatch (``version``) or its acknowledgement."""
+        version = self.dispatches[dispatch].get(which)
+        return None if version is None else EventRef(self.id, version)
 
     # -- revaluing ------------------------------------------------------------
     def revalue(self, *, donation: str, line: int, value_centimes: int, by: str) -> None:

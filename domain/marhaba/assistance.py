@@ -16,7 +16,7 @@ from domain.marhaba.case import MAX_PEOPLE, AssistanceCase
 from domain.marhaba.commands import CloseCase, OpenCase, ReferCase
 from domain.marhaba.lookup import Lookup
 from domain.marhaba.vocabulary import Category, Destination, check_count, choose
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome, event_in
 
 
 class AssistanceService:
@@ -59,7 +59,7 @@ class AssistanceService:
                     raise ConflictError(
                         f"case '{command.case}' is already open with other details", "case"
                     )
-                return Outcome(False, 0)
+                return Outcome(False, 0, EventRef(existing.id, 1))
             operation.check_open()
             operation.check_moment(opened_at, "opened_at")
             place.check_recording(opened_at, "opened_at")
@@ -90,8 +90,11 @@ class AssistanceService:
 
         def refer() -> Outcome:
             found = self._case(slug, site, case)
-            created = found.refer(destination, command.institution.strip(), referred_at, actor.name)
-            return Outcome(created, self._save(found) if created else 0)
+            institution = command.institution.strip()
+            if not found.refer(destination, institution, referred_at, actor.name):
+                where = f"{destination}/{institution}"
+                return Outcome(False, 0, event_in(found, "referred_in", where))
+            return Outcome(True, self._save(found))
 
         return self.ledger.retrying(refer)
 
@@ -105,7 +108,7 @@ class AssistanceService:
         def close() -> Outcome:
             found = self._case(slug, site, case)
             if found.same_closure(command.reason, command.closed_at and closed_at):
-                return Outcome(False, 0)  # the same closure, resent
+                return Outcome(False, 0, event_in(found, "closed_in"))  # the same, resent
             found.close(command.reason, closed_at, actor.name)
             return Outcome(True, self._save(found))
 

@@ -18,7 +18,7 @@ from domain.marhaba.movement import MAX_TRAVELLERS, REFERENCE_REUSED, Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
 from domain.marhaba.vocabulary import Direction, Mode, check_count, choose
-from domain.outcomes import ItemResult, ItemStatus
+from domain.outcomes import EventRef, ItemResult, ItemStatus
 
 
 class MovementBatch:
@@ -71,6 +71,7 @@ class MovementBatch:
                 "already recorded",
                 None,
                 original.summary(),
+                at=None if mid in self.pending else EventRef(original.id, 1),
             )
         check_count(item.travellers, "travellers", MAX_TRAVELLERS)
         moment = self._check_time(item.moved_at)

@@ -44,6 +44,7 @@ class AssistanceCase(Aggregate):
         self.opened_at = opened_at
         self.traveller_key = traveller_key
         self.referrals: list[tuple[str, str]] = []
+        self.referred_in: dict[str, int] = {}  # destination/institution -> the event's version
         self.closed = False
 
     def same_opening(
@@ -94,6 +95,7 @@ class AssistanceCase(Aggregate):
         referred_by: str,
     ) -> None:
         self.referrals.append((destination, institution))
+        self.referred_in[f"{destination}/{institution}"] = self.version + 1  # body runs first
 
     def same_closure(self, reason: str, closed_at: datetime | None) -> bool:
         """Whether this closure is the one recorded (a resend without a time: same reason)."""
@@ -134,3 +136,4 @@ class AssistanceCase(Aggregate):
     ) -> None:
         self.closed = True
         self.closure = (reason, closed_at)
+        self.closed_in = self.version + 1  # this event's version: the body runs first

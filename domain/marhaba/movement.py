@@ -17,6 +17,7 @@ from domain.clock import local_day
 from domain.errors import ConflictError, DomainError
 from domain.ids import stream_id
 from domain.marhaba.vocabulary import check_count
+from domain.outcomes import EventRef
 
 REFERENCE_REUSED = "reference_reused"
 MAX_TRAVELLERS = 20_000  # one record may be a whole group, like the 7,100 workers of 2020
@@ -49,6 +50,7 @@ class Movement(Aggregate):
         self.travellers = travellers
         self.moved_at = moved_at
         self.adjustments: dict[str, int] = {}
+        self.adjusted_in: dict[str, int] = {}  # adjustment id -> the event's version
 
     def same_record(self, direction: str, mode: str, travellers: int, moved_at: datetime) -> bool:
         """Whether a resend repeats this movement as first recorded (adjustments aside)."""
@@ -118,3 +120,9 @@ class Movement(Aggregate):
     ) -> None:
         self.travellers += delta
         self.adjustments[adjustment] = delta
+        self.adjusted_in[adjustment] = self.version + 1  # the body runs before the bump
+
+    def adjustment_event(self, adjustment: str) -> EventRef | None:
+        """The event that applied ``adjustment`` (what a resend of it repeats)."""
+        version = getattr(self, "adjusted_in", {}).get(adjustment)
+        return None if version is None else EventRef(self.id, version)

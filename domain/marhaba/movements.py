@@ -121,7 +121,7 @@ class MovementCommands:
             movement = self.find.movement(slug, site, reference)
             if command.adjustment_id in movement.adjustments:  # resent: answered as before
                 movement.adjust(command.adjustment_id, command.delta, command.reason, actor.name)
-                return Outcome(False, 0)
+                return Outcome(False, 0, movement.adjustment_event(command.adjustment_id))
             seal = self._guard(slug, site, movement.moved_at, "adjustment_id", actor)
             movement.adjust(command.adjustment_id, command.delta, command.reason, actor.name)
             if not operation.closed:

@@ -93,6 +93,7 @@ class Operation(Aggregate):
     def _closed(self, operation: str, closed_by: str, reason: str) -> None:
         self.closed = True
         self.closed_because = reason
+        self.closed_in = self.version + 1  # this event's version: the body runs first
 
     def note_adjustment_after_closure(
         self, movement: Any, adjustment: str, delta: int, reason: str, corrected_by: str

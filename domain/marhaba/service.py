@@ -17,7 +17,7 @@ from domain.marhaba.lookup import Lookup
 from domain.marhaba.movements import MovementCommands
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
-from domain.outcomes import Outcome
+from domain.outcomes import EventRef, Outcome, event_in
 from domain.ports import StreamIndex
 
 
@@ -63,7 +63,7 @@ class MarhabaService(MovementCommands):
                 raise ConflictError(
                     f"operation '{command.slug}' already exists with other details", "slug"
                 )
-            return Outcome(False, 0)
+            return Outcome(False, 0, EventRef(existing.id, 1))
 
         return self.ledger.retrying(launch)
 
@@ -90,7 +90,7 @@ class MarhabaService(MovementCommands):
                     raise ConflictError(
                         f"site '{command.code}' is already registered with other details", "code"
                     )
-                return Outcome(False, 0)
+                return Outcome(False, 0, EventRef(existing.id, 1))
             operation.add_site(site.code, actor.name)
             return Outcome(True, self._save(operation, site))
 
@@ -103,7 +103,7 @@ class MarhabaService(MovementCommands):
             self.operation(slug)
             site = self.find.site(slug, code)
             if not site.close(actor.name, reason):
-                return Outcome(False, 0)  # the same closure, resent
+                return Outcome(False, 0, event_in(site, "closed_in"))  # the same, resent
             return Outcome(True, self._save(site))
 
         return self.ledger.retrying(close)
@@ -114,7 +114,7 @@ class MarhabaService(MovementCommands):
         def close() -> Outcome:
             operation = self.operation(slug)
             if not operation.close(actor.name, reason):
-                return Outcome(False, 0)  # the same closure, resent
+                return Outcome(False, 0, event_in(operation, "closed_in"))  # the same, resent
             return Outcome(True, self._save(operation))
 
         return self.ledger.retrying(close)

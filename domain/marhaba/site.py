@@ -133,6 +133,7 @@ class Site(Aggregate):
     def _closed(self, operation: str, site: str, closed_by: str, reason: str) -> None:
         self.closed = True
         self.closed_because = reason
+        self.closed_in = self.version + 1  # this event's version: the body runs first
 
 
 def _place(province: str | None, country: str) -> Province | None:

@@ -36,6 +36,7 @@ def test_page_and_its_files_come_from_this_server_only(http: httpx.Client) -> No
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert sorted(assets) == [
+        "/static/board_charts.js",
         "/static/charts.css",
         "/static/charts.js",
         "/static/dashboard.css",

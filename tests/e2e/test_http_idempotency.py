@@ -44,11 +44,8 @@ def test_a_delivery_id_is_one_delivery_forever(live_server: LiveServer, http: ht
     first = http.post(reversal, json={"reason": "not handed over"}, headers=admin)
     again = http.post(reversal, json={"reason": "not handed over"}, headers=admin)
     assert (first.status_code, first.json()["status"]) == (201, "recorded")
-    assert (again.status_code, again.json()["status"], again.json()["position"]) == (
-        200,
-        "unchanged",
-        0,
-    )
+    assert (again.status_code, again.json()["status"]) == (200, "unchanged")
+    assert 0 < again.json()["position"] <= first.json()["position"]  # the reversal's own
     resent = http.post(
         DELIVERIES, json={"items": [delivery(1, household="HA000001")]}, headers=admin
     ).json()["items"][0]
@@ -60,5 +57,5 @@ def test_one_number_however_typed(live_server: LiveServer, http: httpx.Client) -
     setup_campaign(http, admin)
     assert post(http, admin, delivery(1, household="EA-000030")) == [("recorded", None)]
     for n, typed in enumerate(["EA000030", "ea.٠٠٠٠٣٠", "EA/۰۰۰۰۳۰"], start=2):
-        assert post(http, admin, delivery(n, household=typed)) == [("rejected", None)]
+        assert post(http, admin, delivery(n, household=typed)) == [("rejected", "already_served")]
     assert served(http, admin) == 1

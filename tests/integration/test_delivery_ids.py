@@ -11,7 +11,7 @@ from adapters.bootstrap import Container, bootstrap
 from adapters.settings import Settings
 from domain.actors import Actor
 from domain.distribution.commands import RecordDelivery
-from domain.outcomes import ItemStatus, Outcome
+from domain.outcomes import ItemStatus
 from domain.ports import StreamIndex
 from projections import distribution
 from tests.integration.test_distribution_store import START, C, prepare, replay
@@ -78,7 +78,11 @@ def test_a_resent_reversal_is_unchanged(container: Container, admin: Actor) -> N
     deliver(container, admin, kit("d1", "H1"))
     first = container.distribution.reverse_delivery(C, "d1", "mistake", admin)
     assert first.created
-    assert container.distribution.reverse_delivery(C, "d1", "mistake", admin) == Outcome(False, 0)
+    again = container.distribution.reverse_delivery(C, "d1", "mistake", admin)
+    assert (again.created, again.position) == (False, 0)  # nothing written...
+    assert again.original is not None and again.original.version == 2  # ...it repeats this
+    found = container.positions.positions([again.original])
+    assert 0 < found[again.original] <= first.position  # the reversal's own place in the log
     assert served(container) == 0
 
 

@@ -94,4 +94,6 @@ def test_an_old_spelling_still_finds_its_household(container: Container, admin: 
     # A number never typed with separators before meets its other spellings from now on.
     arabic_indic = "QA-\u0660\u0660\u0661"
     assert deliver(container, admin, kit("new-2", arabic_indic)) == [(ItemStatus.RECORDED, None)]
-    assert deliver(container, admin, kit("new-3", "qa 001")) == [(ItemStatus.REJECTED, None)]
+    assert deliver(container, admin, kit("new-3", "qa 001")) == [
+        (ItemStatus.REJECTED, "already_served")
+    ]

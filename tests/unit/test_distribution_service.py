@@ -13,7 +13,7 @@ from domain.distribution.commands import (
 )
 from domain.distribution.service import DistributionService
 from domain.errors import ConflictError, NotFoundError
-from domain.outcomes import ItemStatus, Outcome
+from domain.outcomes import ItemStatus
 from tests.leaks import stored
 from tests.unit.memory_service import (
     ADMIN,
@@ -81,8 +81,12 @@ def test_reversal_once_then_redelivery_with_a_new_id(service) -> None:
     statuses(service, item(1, household="H"))
     assert statuses(service, item(2, household="Z")) == ["rejected"]  # stock used up
     assert service.reverse_delivery(C, "d1", "not handed over", ADMIN).created
-    assert service.reverse_delivery(C, "d1", "again", ADMIN) == Outcome(False, 0)  # a resend
+    resent = service.reverse_delivery(C, "d1", "again", ADMIN)  # a resend: names the reversal
+    assert (resent.created, resent.position, resent.original.version) == (False, 0, 2)
     assert statuses(service, item(3, household="H")) == ["recorded"]  # kit came back
+    again = service.record_deliveries(C, [item(3, household="H")], ADMIN).items[0]
+    assert (again.status, again.at.version) == (ItemStatus.DUPLICATE, 3)  # the redelivery's
+    assert again.at.aggregate_id == resent.original.aggregate_id
     with pytest.raises(NotFoundError):
         service.reverse_delivery(C, "nope", "x", ADMIN)
 

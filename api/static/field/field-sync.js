@@ -19,8 +19,11 @@ window.FieldSync = (function () {
     return answer;
   }
 
-  function settle(item, status, reason, original) {
-    const done = { ...item, state: status, reason: reason || null, original: original || null };
+  // The server's answer to an item: its status, its reason (for people) and the reason's
+  // code (what the phone says in its own words), and the original it repeats or contradicts.
+  function settle(item, status, reason, original, code) {
+    const done = { ...item, state: status, reason: reason || null, original: original || null,
+      code: code || null };
     delete done.household;  // the ID number leaves the phone with the server's answer
     return done;
   }
@@ -35,13 +38,13 @@ window.FieldSync = (function () {
       const answer = await call(auth, "POST", `/v1/campaigns/${auth.campaign}/deliveries`, { items });
       if (answer.status === 422) {
         const body = await answer.json();
-        await S.putMany("outbox", chunk.map((i) => settle(i, "rejected", body.message)));
+        await S.putMany("outbox", chunk.map((i) => settle(i, "rejected", body.message, null, body.code)));
         continue;
       }
       if (!answer.ok) throw new Error(`status ${answer.status}`);
       const byId = new Map(chunk.map((i) => [i.id, i]));
       const body = await answer.json();
-      await S.putMany("outbox", body.items.map((r) => settle(byId.get(r.delivery_id), r.status, r.reason, r.original)));
+      await S.putMany("outbox", body.items.map((r) => settle(byId.get(r.delivery_id), r.status, r.reason, r.original, r.code)));
     }
   }
 
@@ -52,9 +55,9 @@ window.FieldSync = (function () {
     const answer = await call(auth, "POST", path, { items: pending.map((i) => i.body) });
     if (answer.status >= 500) throw new Error(`status ${answer.status}`);
     const body = await answer.json();
-    if (!answer.ok) return S.putMany("outbox", pending.map((i) => settle(i, "rejected", body.message)));
+    if (!answer.ok) return S.putMany("outbox", pending.map((i) => settle(i, "rejected", body.message, null, body.code)));
     const byRef = new Map(pending.map((i) => [i.body.reference, i]));
-    await S.putMany("outbox", body.items.map((r) => settle(byRef.get(r.reference), r.status, r.reason, r.original)));
+    await S.putMany("outbox", body.items.map((r) => settle(byRef.get(r.reference), r.status, r.reason, r.original, r.code)));
   }
 
   // One request per item, in the order made (a case is opened before it is referred).
@@ -63,7 +66,8 @@ window.FieldSync = (function () {
     if (answer.status >= 500) throw new Error(`status ${answer.status}`);
     const body = await answer.json();
     const status = answer.status === 201 ? "recorded" : answer.ok ? "duplicate" : "rejected";
-    await S.put("outbox", settle(item, status, answer.ok ? null : body.message));
+    await S.put("outbox", settle(item, status, answer.ok ? null : body.message, null,
+      answer.ok ? null : body.code));
   }
 
   const base = (auth) => (auth.mode === "site"

@@ -49,23 +49,25 @@
     return entry.served_by ? t("f_served_by", { id: entry.served_by }) : null;
   }
 
+  // A refusal in the phone's words, chosen by the server's stable code (never its English);
+  // the names a reason quotes ('casa-anfa', 'd-1') are data, and shown as they are.
   function refusal(item) {
     const reason = item.reason || "";
-    const served = reason.match(/already served by delivery '([^']+)'/);
-    if (served) {
-      const o = item.original || {};
-      return t("f_reason_served", {
-        id: served[1],
-        when: o.delivered_at ? t("f_on", { day: day(o.delivered_at) }) : "",
-        who: o.committee ? t("f_of_committee", { code: o.committee }) : "",
-      });
+    const quoted = (reason.match(/'([^']+)'/) || [])[1] || "";
+    const o = item.original || {};
+    switch (item.code) {
+      case "already_served":
+        return t("f_reason_served", {
+          id: o.delivery_id || quoted,
+          when: o.delivered_at ? t("f_on", { day: day(o.delivered_at) }) : "",
+          who: o.committee ? t("f_of_committee", { code: o.committee }) : "",
+        });
+      case "listed_elsewhere": return t("f_reason_elsewhere", { code: quoted });
+      case "not_on_list": return t("f_reason_not_on_list");
+      case "unknown_voucher": case "revoked_voucher": return t("f_reason_unknown_voucher");
+      case "no_stock": return t("f_reason_stock");
+      default: return t("f_reason_other", { reason });
     }
-    const elsewhere = reason.match(/^listed_elsewhere: .*'([^']+)'/);
-    if (elsewhere) return t("f_reason_elsewhere", { code: elsewhere[1] });
-    if (reason.startsWith("not_on_list")) return t("f_reason_not_on_list");
-    if (reason.startsWith("unknown_voucher") || reason.includes("revoked")) return t("f_reason_unknown_voucher");
-    if (reason.startsWith("no stock")) return t("f_reason_stock");
-    return t("f_reason_other", { reason });
   }
 
   function answerWords(item) {
