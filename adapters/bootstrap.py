@@ -254,6 +254,7 @@ def _lock_sites_and_stores(
     marhaba.lock_with(PeriodLocks(approvals.ledger, MARHABA.operation))
     approvals.releasers[MARHABA.operation] = marhaba.release_held
     donations.locks = PeriodLocks(approvals.ledger, DONATIONS.operation)
+    approvals.releasers[DONATIONS.operation] = donations.release_held
 
 
 def field_targets(

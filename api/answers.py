@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from api.deps import VisibilityDep
 from api.schemas.common import CommandPublic
+from domain.approval.errors import HELD_FOR_APPROVED_PERIOD
 from domain.outcomes import BatchOutcome, ItemStatus, Outcome
 
 B = TypeVar("B", bound=BaseModel)
@@ -27,12 +28,27 @@ def command_answer(
     response: Response,
     created_status: int = status.HTTP_201_CREATED,
 ) -> CommandPublic:
+    if outcome.held is not None:  # kept, not counted: 202, naming the approval
+        return held_answer(outcome, visibility, response)
     response.status_code = created_status if outcome.created else status.HTTP_200_OK
     position = visibility.position(outcome.position, [outcome.original])
     return CommandPublic(
         status="recorded" if outcome.created else "unchanged",
         position=position,
         visible=visibility.of(position),
+    )
+
+
+def held_answer(outcome: Outcome, visibility: VisibilityDep, response: Response) -> CommandPublic:
+    """A new fact dated in an approved period: held in the approval book until un-approval."""
+    response.status_code = status.HTTP_202_ACCEPTED
+    position = visibility.position(outcome.position, [])
+    return CommandPublic(
+        status=HELD_FOR_APPROVED_PERIOD,
+        position=position,
+        visible=visibility.of(position),
+        code=HELD_FOR_APPROVED_PERIOD,
+        reason=outcome.held,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from api.schemas.common import ErrorPublic
+from api.schemas.common import CommandPublic, ErrorPublic
 
 WRITES = frozenset({"post", "put", "patch", "delete"})
 ERROR_REF = {"$ref": "#/components/schemas/ErrorPublic"}
@@ -27,6 +27,17 @@ REASONS = {
     409: "the request contradicts what already happened",
     413: "the request body is larger than TADAMON_MAX_BODY_BYTES",
     422: "an input is invalid: the answer names the field and the reason",
+}
+
+
+# A route that records a new fact into a period that can be approved (a case, a gift in
+# kind, a dispatch) answers 202 while that period is approved: the fact is held, not lost.
+HELD: dict[int | str, dict[str, Any]] = {
+    202: {
+        "model": CommandPublic,
+        "description": "held for an approved period (code held_for_approved_period, the "
+        "reason naming the approval): kept, not counted, until an admin un-approves it",
+    }
 }
 
 

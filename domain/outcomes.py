@@ -75,6 +75,7 @@ class Outcome:
     created: bool
     position: int
     original: EventRef | None = None  # unchanged: the event the command repeats
+    held: str | None = None  # not recorded: held for an approved period (why, naming it)
 
 
 @dataclass(frozen=True, slots=True)

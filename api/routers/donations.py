@@ -23,6 +23,7 @@ from api.schemas.donations import (
     ValuationCorrectionCreate,
 )
 from api.schemas.paths import DonationPath, SlugPath
+from api.statuses import HELD
 from domain.donations.cash import donation_id
 from domain.donations.commands import (
     CorrectValuation,
@@ -94,7 +95,7 @@ def record_cash(
     return answer
 
 
-@router.post("/v1/donations/in-kind", status_code=201, response_model=CommandPublic)
+@router.post("/v1/donations/in-kind", status_code=201, response_model=CommandPublic, responses=HELD)
 def record_in_kind(
     body: InKindCreate,
     container: ContainerDep,

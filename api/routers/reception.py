@@ -16,6 +16,7 @@ from api.schemas.marhaba import (
     ReferralCreate,
 )
 from api.schemas.paths import ClientIdPath, SlugPath
+from api.statuses import HELD
 from domain.marhaba.commands import (
     AdjustMovement,
     CloseCase,
@@ -89,7 +90,7 @@ def adjust_movement(
     return command_answer(outcome, visibility, response)
 
 
-@router.post("/cases", status_code=201, response_model=CommandPublic)
+@router.post("/cases", status_code=201, response_model=CommandPublic, responses=HELD)
 def open_case(
     operation: SlugPath,
     site: SlugPath,

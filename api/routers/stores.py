@@ -17,6 +17,7 @@ from api.schemas.donations import (
     StorePublic,
 )
 from api.schemas.paths import ClientIdPath, SlugPath
+from api.statuses import HELD
 from domain.donations.amounts import mad_text
 from domain.donations.commands import (
     AcknowledgeDispatch,
@@ -52,7 +53,9 @@ def get_store(store: SlugPath, container: ContainerDep, actor: ActorDep) -> Stor
     return store_public(container.donations.store(store), container.donations)
 
 
-@router.post("/v1/stores/{store}/dispatches", status_code=201, response_model=CommandPublic)
+@router.post(
+    "/v1/stores/{store}/dispatches", status_code=201, response_model=CommandPublic, responses=HELD
+)
 def dispatch(
     store: SlugPath,
     body: DispatchCreate,

@@ -102,13 +102,18 @@ class ErrorPublic(BaseModel):
 class CommandPublic(BaseModel):
     """Answer to a command: what happened, where it sits in the log, and whether totals show it."""
 
-    status: str = Field(description="recorded, or unchanged when it was already recorded")
+    status: str = Field(
+        description="recorded, unchanged when it was already recorded, or "
+        "held_for_approved_period (202: kept, not counted, until its period is un-approved)"
+    )
     position: int = Field(
         description="ledger position of the last event written; for a resend, which writes "
         "nothing, the position of the original it repeats (0: none)"
     )
     visible: bool = Field(description="true once every total includes this write")
     detail: dict[str, Any] | None = None
+    code: str | None = Field(None, description="held_for_approved_period when held")
+    reason: str | None = Field(None, description="why it is held: the approval it waits for")
 
 
 def _plausible_number(value: str) -> str:

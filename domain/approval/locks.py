@@ -119,10 +119,16 @@ def held_answer(index: int, item_id: str, lock: Approval, field: str) -> ItemRes
         index,
         item_id,
         ItemStatus.REJECTED,
-        f"held for an approved period: {lock.describe()}; it is recorded when an admin "
-        "un-approves that period",
+        held_reason(lock),
         field,
         code=HELD_FOR_APPROVED_PERIOD,
+    )
+
+
+def held_reason(lock: Approval) -> str:
+    return (
+        f"held for an approved period: {lock.describe()}; it is recorded when an admin "
+        "un-approves that period"
     )
 
 

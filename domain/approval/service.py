@@ -220,7 +220,7 @@ class ApprovalReading:
         ]
 
 
-HIDDEN = frozenset({"household_key", "legacy_key", "contact"})
+HIDDEN = frozenset({"household_key", "legacy_key", "contact", "traveller_key"})
 
 
 def _shown(facts: dict[str, Any]) -> dict[str, Any]:

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from copy import deepcopy
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from domain.actors import Actor
-from domain.approval.seal import PeriodSeal
 from domain.donations.appeal import Appeal
 from domain.donations.commands import InKindLine
 from domain.donations.donor import Donor
 from domain.donations.in_kind import InKindDonation
-from domain.donations.service_base import LedgerService
+from domain.donations.month_seals import MonthSeals
+from domain.donations.service_base import DONATIONS, LedgerService
 from domain.donations.store import Store
 from domain.errors import DomainError
 from domain.outcomes import BatchMode, BatchOutcome, EventRef, ItemResult, ItemStatus
@@ -55,9 +56,8 @@ class GiftLineCommands(LedgerService):
             gifts.setdefault((item.donor, item.receipt), []).append(index)
         stored = self._existing(gifts)
         decision = GiftLinesDecision(self._maybe, self._moment, stored, actor.name)
-        decision.guard = lambda store, moment: self._guard(
-            store, moment, "received_at", actor, decision.seals
-        )
+        if self.locks is not None:
+            decision.seals = MonthSeals(self.locks, DONATIONS, actor)
         results = [r for key in gifts for r in decision.decide(items, gifts[key])]
         results.sort(key=lambda r: r.index)
         if not mode.saves(results):
@@ -87,9 +87,7 @@ class GiftLinesDecision:
         self.loaded: dict[UUID, Any] = {}
         self.gifts: list[InKindDonation] = []
         self.stores: dict[str, Store] = {}
-        # Refuses a gift dated in a store's approved month (domain/approval).
-        self.guard: Callable[[str, datetime], object] = lambda _store, _moment: None
-        self.seals: dict[tuple[str, str], PeriodSeal] = {}
+        self.seals: MonthSeals | None = None  # holds a gift dated in an approved month
 
     def decide(self, items: Sequence[InKindLine], indexes: list[int]) -> list[ItemResult]:
         first = items[indexes[0]]
@@ -101,13 +99,26 @@ class GiftLinesDecision:
             if stored is not None:
                 return _duplicates(first, indexes, stored, gift)
             store = self._store(first.store)
-            self.guard(store.code, gift.received_at)
+            held = self._held(store, gift, first.receipt, indexes)
+            if held is not None:
+                return held
             store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
         except DomainError as error:
             return _refused(first, indexes, error)
         self.gifts.append(gift)
         self.stores[store.code] = store
         return [ItemResult(i, first.receipt, ItemStatus.RECORDED) for i in indexes]
+
+    def _held(
+        self, store: Store, gift: InKindDonation, receipt: str, indexes: list[int]
+    ) -> list[ItemResult] | None:
+        """Held answers while the gift's store-month is approved, else None (decided on a
+        copy of the store: only a gift that would be recorded is held)."""
+        lock = None if self.seals is None else self.seals.lock(store.code, gift.received_at)
+        if self.seals is None or lock is None:
+            return None
+        deepcopy(store).receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
+        return self.seals.hold(lock, gift, receipt, indexes)
 
     def _gift(self, first: InKindLine, lines: list[InKindLine]) -> InKindDonation:
         donor = f"donor '{first.donor}' is not registered"
@@ -141,14 +152,11 @@ class GiftLinesDecision:
             raise DomainError(reason, field)
         return found
 
-    def changed_aggregates(self) -> list[InKindDonation | Store | PeriodSeal]:
+    def changed_aggregates(self) -> list[Any]:
         received = {gift.store for gift in self.gifts}
         stores = [s for code, s in self.stores.items() if code in received]
-        return [
-            *self.gifts,
-            *stores,
-            *(s for (code, _), s in self.seals.items() if code in received),
-        ]
+        sealed = [] if self.seals is None else self.seals.changed(self.gifts)
+        return [*sealed, *self.gifts, *stores]
 
 
 def _check_one_gift(lines: list[InKindLine]) -> None:

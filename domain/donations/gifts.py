@@ -16,6 +16,7 @@ from domain.donations.commands import (
     RegisterDonor,
 )
 from domain.donations.donor import Donor
+from domain.donations.held import gift_fact
 from domain.donations.in_kind import InKindDonation
 from domain.donations.service_base import LedgerService
 from domain.donations.store import Store
@@ -78,8 +79,8 @@ class GiftCommands(LedgerService):
                 "store",
             )
             store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
-            seal = self._guard(store.code, gift.received_at, "received_at", actor)
-            return Outcome(True, self._save(seal, gift, store))
+            fact = gift_fact(gift, actor.name)  # held instead, while its month is approved
+            return self._hold_or_save(store.code, gift.received_at, fact, actor, gift, store)
 
         return self.ledger.retrying(record)
 

@@ -12,6 +12,7 @@ from domain.donations.commands import (
     OpenStore,
     SendShipment,
 )
+from domain.donations.held import dispatch_fact
 from domain.donations.service_base import LedgerService
 from domain.donations.shipment import Shipment
 from domain.donations.store import Store
@@ -35,20 +36,14 @@ class LogisticsCommands(LedgerService):
 
         def dispatch() -> DispatchOutcome:
             store = self.store(store_code)
-            created = store.dispatch(command, actor.name)
-            seal = (
-                self._guard(store_code, command.dispatched_at, "dispatched_at", actor)
-                if created
-                else None
-            )
-            position = self._save(seal, store) if created else 0
+            if store.dispatch(command, actor.name):  # held instead, while its month is approved
+                fact = dispatch_fact(store_code, command, actor.name)
+                at = command.dispatched_at
+                outcome = self._hold_or_save(store_code, at, fact, actor, store)
+            else:
+                outcome = Outcome(False, 0, store.event_of(command.dispatch, "version"))
             record = store.dispatches[command.dispatch]
-            original = None if created else store.event_of(command.dispatch, "version")
-            return DispatchOutcome(
-                Outcome(created, position, original),
-                record["value_centimes"],
-                record["unvalued_lines"],
-            )
+            return DispatchOutcome(outcome, record["value_centimes"], record["unvalued_lines"])
 
         return self.ledger.retrying(dispatch)
 

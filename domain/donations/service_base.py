@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
+from domain.approval.holding import hold_single
 from domain.approval.locks import PeriodLocks
 from domain.approval.seal import PeriodSeal
 from domain.clock import check_aware, local_day, utc_now
@@ -25,6 +26,7 @@ WRITERS = (Role.ADMIN, Role.DONATIONS)
 READERS = (Role.ADMIN, Role.DONATIONS, Role.AUDITOR)
 CLOCK_SKEW = timedelta(minutes=10)
 DONATIONS = "donations"  # the one intake's approval scope
+Fact = tuple[str, dict[str, Any]]  # a held fact's id, and its facts
 
 
 class LedgerService:
@@ -83,6 +85,16 @@ class LedgerService:
         if self.locks is None:
             return None
         return self.locks.guard(DONATIONS, store, local_day(moment), field, actor, seals)
+
+    def _hold_or_save(
+        self, store: str, moment: datetime, fact: Fact, actor: Actor, *new: Any
+    ) -> Outcome:
+        """Save a new fact with its store-month's seal; held instead while that is approved."""
+        if self.locks is None:
+            return Outcome(True, self._save(*new))
+        seal = self.locks.seal(DONATIONS, store, local_day(moment))
+        held = hold_single(self.locks, DONATIONS, seal, fact, actor)
+        return held if held is not None else Outcome(True, self._save(seal, *new))
 
     def _create(self, fresh: Any, what: str, field: str) -> Outcome:
         """Save a new stream, or answer "unchanged" when the same facts are already there."""

@@ -102,7 +102,9 @@ class MovementCommands:
         saved = [c for c in changed if c is not None]
         return BatchOutcome(results, self._save(*saved) if saved else 0)
 
-    def release_held(self, slug: str, held: list[dict[str, Any]], actor: Actor) -> dict[str, str]:
+    def release_movements(
+        self, slug: str, held: list[dict[str, Any]], actor: Actor
+    ) -> dict[str, str]:
         """Record the movements held for a day no longer approved; each one's answer."""
         items = held_movements(held)
         outcome = self._record_batch(slug, items, actor, BatchMode.RECORD)

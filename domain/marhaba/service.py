@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from domain.actors import Actor, Role
 from domain.approval.locks import PeriodLocks
@@ -15,6 +16,7 @@ from domain.marhaba.assistance import AssistanceService
 from domain.marhaba.commands import LaunchOperation, RegisterSite
 from domain.marhaba.lookup import Lookup
 from domain.marhaba.movements import MovementCommands
+from domain.marhaba.opening import is_case
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
 from domain.outcomes import EventRef, Outcome, event_in
@@ -40,6 +42,13 @@ class MarhabaService(MovementCommands):
         """Guard every write that changes a site's day against its approval."""
         self.locks = locks
         self.cases.locks = locks
+
+    def release_held(self, slug: str, held: list[dict[str, Any]], actor: Actor) -> dict[str, str]:
+        """Record what was held for a site-day no longer approved: movements, then cases."""
+        cases = [h for h in held if is_case(h)]
+        moves = [h for h in held if not is_case(h)]
+        answers = self.release_movements(slug, moves, actor) if moves else {}
+        return answers | (self.cases.release(slug, cases, actor) if cases else {})
 
     def sites(self, slug: str) -> list[Site]:
         return [self.find.site(slug, code) for code in self.operation(slug).sites]

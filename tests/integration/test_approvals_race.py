@@ -18,7 +18,7 @@ import pytest
 
 from adapters.bootstrap import Container
 from domain.approval.commands import ApprovePeriod, UnapprovePeriod
-from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, PeriodApprovedError
+from domain.approval.errors import HELD_FOR_APPROVED_PERIOD
 from domain.approval.locks import PeriodLocks
 from domain.donations.commands import RecordInKind
 from domain.errors import BusyError
@@ -149,20 +149,17 @@ def test_movements_racing_approvals_are_counted_once_or_held(container: Containe
     assert set(answers) <= {"recorded", HELD_FOR_APPROVED_PERIOD}
 
 
-def test_gifts_racing_a_store_approval_are_counted_or_refused(container: Container) -> None:
+def test_gifts_racing_a_store_approval_are_counted_or_held(container: Container) -> None:
     seed_donations(container)
-    refused: list[RecordInKind] = []
+    held: list[RecordInKind] = []
     recorded: list[RecordInKind] = []
 
     def writer(first: int) -> Callable[[], None]:
         def send() -> None:
             for n in range(first, first + 6):
                 command = gift(f"race-{n}", "casa-central", 1000 + n)
-                try:
-                    container.donations.record_in_kind(command, OFFICER)
-                    recorded.append(command)
-                except PeriodApprovedError:
-                    refused.append(command)
+                outcome = container.donations.record_in_kind(command, OFFICER)
+                (recorded if outcome.held is None else held).append(command)
 
         return send
 
@@ -171,7 +168,7 @@ def test_gifts_racing_a_store_approval_are_counted_or_refused(container: Contain
         container.approvals.approve(command, ADMIN)
 
     _race([writer(100 * w) for w in range(1, 4)], approver)
-    assert len(recorded) + len(refused) == 18
+    assert len(recorded) + len(held) == 18
     book = container.approvals.book("donations", "donations")
     assert book is not None
     approval = book.approval("store", "casa-central", MONTH)
@@ -184,6 +181,15 @@ def test_gifts_racing_a_store_approval_are_counted_or_refused(container: Contain
     assert counted["gifts_in_kind"] == len(recorded)
     assert counted["value_received_centimes"] == sum(
         c.lines[0].value_centimes or 0 for c in recorded
+    )
+    again = UnapprovePeriod("donations", "donations", "store", "casa-central", MONTH, "recount")
+    container.approvals.unapprove(again, ADMIN)  # every held gift is recorded, once
+    released, _ = container.approvals.figures.at(
+        "donations", "donations", "store", "casa-central", days
+    )
+    assert released["gifts_in_kind"] == 18
+    assert released["value_received_centimes"] == sum(
+        1000 + 100 * w + n for w in (1, 2, 3) for n in range(6)
     )
 
 

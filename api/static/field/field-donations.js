@@ -45,6 +45,7 @@ window.FieldDonations = function (app) {
     try {
       const answer = await window.FieldSync.call(app.auth(), "POST", path, body);
       const reply = await answer.json();
+      if (answer.status === 202) return say("held");  // kept until its month is un-approved
       if (answer.ok) return say(answer.status === 201 ? "recorded" : "duplicate");
       const field = (reply.fields && reply.fields[0]) || {};
       say("rejected", field.field ? `${field.field}: ${field.reason}` : reply.message);

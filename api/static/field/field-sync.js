@@ -22,7 +22,9 @@ window.FieldSync = (function () {
   // The server's answer to an item: its status, its reason (for people) and the reason's
   // code (what the phone says in its own words), and the original it repeats or contradicts.
   function settle(item, status, reason, original, code) {
-    const done = { ...item, state: status, reason: reason || null, original: original || null,
+    // Held for an approved period: kept by the server, recorded once it is un-approved.
+    const state = code === "held_for_approved_period" ? "held" : status;
+    const done = { ...item, state, reason: reason || null, original: original || null,
       code: code || null };
     delete done.household;  // the ID number leaves the phone with the server's answer
     return done;
@@ -66,8 +68,8 @@ window.FieldSync = (function () {
     if (answer.status >= 500) throw new Error(`status ${answer.status}`);
     const body = await answer.json();
     const status = answer.status === 201 ? "recorded" : answer.ok ? "duplicate" : "rejected";
-    await S.put("outbox", settle(item, status, answer.ok ? null : body.message, null,
-      answer.ok ? null : body.code));
+    await S.put("outbox", settle(item, status, answer.ok ? body.reason : body.message, null,
+      body.code));
   }
 
   const base = (auth) => (auth.mode === "site"

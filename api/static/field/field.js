@@ -91,7 +91,7 @@
     answer.className = "answer";
     answer.textContent = answerWords(item);
     li.append(what, moment, answer);
-    if (item.kind === "delivery" && item.state !== "rejected" && !reversed.has(item.id)) li.append(reverseControl(item));
+    if (item.kind === "delivery" && !["rejected", "held"].includes(item.state) && !reversed.has(item.id)) li.append(reverseControl(item));
     return li;
   }
 
