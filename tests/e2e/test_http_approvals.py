@@ -137,3 +137,65 @@ def test_marhaba_and_donations_figures_say_approved_and_level_now_and_as_of(
         "#value+outgoing+inkind", "#currency+code", "#status+approved", "#status+level",
     ]  # fmt: skip
     assert ["store", "casa-central", MONTH, "5000.00", "0", "0.00", "MAD", "yes", "store"] in rows
+
+
+def test_a_gift_and_a_dispatch_in_an_approved_month_answer_202_held_until_unapproved(
+    live_server: LiveServer,
+) -> None:
+    container = live_server.container
+    seed_donations(container)
+    container.donations.record_in_kind(gift("r-1", "casa-central", 500_000), OFFICER)
+    keeper = live_server.token(Role.STOREKEEPER, "casa-central", "donations")
+    officer = live_server.token(Role.DONATIONS)
+    d = "/v1/approvals/donations/donations"
+    late = {
+        "donor": "giver",
+        "receipt": "r-9",
+        "store": "casa-central",
+        "received_at": "2020-03-30T10:00:00+00:00",
+        "lines": [{"item": "rice", "category": "food", "description": "rice",
+                   "quantity": "10", "unit": "kg", "value_mad": "300.00"}],
+    }  # fmt: skip
+    note = {
+        "dispatch": "bl-9",
+        "recipient": "chu",
+        "recipient_kind": "hospital",
+        "recipient_name": "CHU",
+        "dispatched_at": "2020-03-31T10:00:00+00:00",
+        "lines": [{"item": "rice", "quantity": "2"}],
+    }
+    with httpx.Client(base_url=live_server.url, timeout=30) as http:
+        approved = http.post(f"{d}/store/casa-central/{MONTH}", headers=keeper)
+        assert approved.status_code == 201, approved.text
+        answers = [
+            http.post("/v1/donations/in-kind", json=late, headers=officer),
+            http.post("/v1/donations/in-kind", json=late, headers=officer),  # resent
+            http.post("/v1/stores/casa-central/dispatches", json=note, headers=officer),
+        ]
+        held = http.get(f"{d}/held", headers=keeper).json()
+        unapproved = http.post(
+            f"{d}/store/casa-central/{MONTH}/unapproval?wait=true",
+            json={"reason": "late invoice"},
+            headers=live_server.token(Role.ADMIN),
+        )
+        after = http.get(f"{d}/held", headers=keeper).json()
+        figures = http.get(
+            f"{d}/figures", params={"min_position": unapproved.json()["position"]}, headers=keeper
+        ).json()
+    assert [a.status_code for a in answers] == [202] * 3, [a.text for a in answers]
+    assert {(a.json()["status"], a.json()["code"]) for a in answers} == {
+        ("held_for_approved_period", "held_for_approved_period")
+    }
+    assert "store 'casa-central' period 2020-03 was approved" in answers[0].json()["reason"]
+    assert [h["fact_id"] for h in held] == [
+        "casa-central/in-kind/giver/r-9",
+        "casa-central/dispatch/bl-9",
+    ]
+    assert unapproved.status_code == 201, unapproved.text
+    assert after == []
+    store = next(r for r in figures if r["unit"] == "casa-central")
+    assert (store["gifts_in_kind"], store["value_received_centimes"], store["dispatches"]) == (
+        2,
+        500_000 + 30_000,
+        1,
+    )

@@ -50,6 +50,21 @@ def test_a_recording_route_documents_every_status_with_the_error_schema(
     assert launch["responses"]["200"]["content"]["application/json"]["schema"] == created
 
 
+def test_a_route_that_may_hold_a_fact_documents_its_202(schema: dict[str, Any]) -> None:
+    holding = [
+        "/v1/operations/{operation}/sites/{site}/cases",
+        "/v1/donations/in-kind",
+        "/v1/stores/{store}/dispatches",
+    ]
+    for path in holding:
+        responses = operation(schema, "post", path)["responses"]
+        assert {"200", "201", "202"} <= set(responses), path
+        held = responses["202"]["content"]["application/json"]["schema"]
+        assert held == responses["201"]["content"]["application/json"]["schema"]
+        assert "held_for_approved_period" in responses["202"]["description"]
+    assert "202" not in operation(schema, "post", "/v1/campaigns")["responses"]
+
+
 def test_the_kobo_webhook_documents_its_own_authentication(schema: dict[str, Any]) -> None:
     webhook = operation(schema, "post", "/v1/integrations/kobo/{form}")
     assert {"200", "201", "401"} <= set(webhook["responses"])

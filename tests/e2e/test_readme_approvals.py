@@ -23,7 +23,7 @@ def test_approvals_walkthrough_runs_as_written(
 ) -> None:
     done = run_section("approvals", walkthrough_server, tmp_path)
     answers = [json.loads(line) for line in done.stdout.strip().splitlines()]
-    assert len(answers) == 16 + 10
+    assert len(answers) == 16 + 11
     assert answers[4]["recorded"] == 1
     early, approvals = answers[5], answers[6:10]
     assert (early["error"], early["fields"][0]["field"]) == ("conflict", "unit")
@@ -52,8 +52,10 @@ def test_approvals_walkthrough_runs_as_written(
         "conflict",
         "not every site below is approved for this period (waiting for: port-genoa)",
     )
-    late, figures = answers[24], answers[25]
+    late, case, figures = answers[24], answers[25], answers[26]
     assert (late["rejected"], late["items"][0]["code"]) == (1, "held_for_approved_period")
+    assert (case["status"], case["code"]) == ("held_for_approved_period",) * 2
+    assert "site 'port-tanger' period 2021-07-16 was approved" in case["reason"]
     assert [(f["level"], f["unit"], f["arrivals"], f["approved_level"]) for f in figures] == [
         ("site", "port-tanger", 420, "operation"),
         ("operation", "marhaba-2021", 420, "operation"),
