@@ -13,7 +13,7 @@ import pytest
 from adapters.settings import Settings
 from domain.actors import Role
 from tests.conftest import LiveServer
-from tests.e2e.field_phone import PHONE, open_app, sent, waiting
+from tests.e2e.field_phone import PHONE, WAIT_MS, open_app, sent, waiting
 from tests.e2e.test_browser_dashboard import ARTIFACTS, browser  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
@@ -84,6 +84,36 @@ def test_a_site_records_a_crossing_and_a_case_offline_then_sends_them_once(
                        "open_cases": 0, "people_assisted": 2, "referrals": 1}  # fmt: skip
     if store_settings.is_sqlite:
         screens(page)
+    context.close()
+
+
+def test_a_crossing_and_a_case_in_an_approved_day_show_held_in_the_phones_words(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    live_server: LiveServer,
+) -> None:
+    from playwright.sync_api import expect
+
+    admin, link = reception_site(live_server)
+    today = datetime.now(ZoneInfo("Africa/Casablanca")).date()
+    with httpx.Client(base_url=live_server.url, headers=admin) as http:
+        day = f"/v1/approvals/marhaba/marhaba-field/site/port-genoa/{today}"
+        assert http.post(day).status_code == 201
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    open_app(page, link.replace("lang=en", "lang=fr"))
+    context.set_offline(True)  # both sent in one sync
+    arrival_by_ship(page, "GNV 321", 80)
+    page.select_option("#in-category", "medical")
+    page.fill("#in-people", "3")
+    page.click("#case button[type=submit]")
+    waiting(page, 2)
+    context.set_offline(False)
+    words = page.evaluate("window.TADAMON_I18N.fr")["f_state_held"]  # never the English
+    expect(page.locator("#outbox li .answer")).to_have_text([words, words], timeout=WAIT_MS)
+    assert list(sent(page).values()) == ["held"] * 2
+    with httpx.Client(base_url=live_server.url, headers=admin) as http:
+        held = http.get("/v1/approvals/marhaba/marhaba-field/held").json()
+    assert sorted(h["facts"].get("kind", "movement") for h in held) == ["case", "movement"]
     context.close()
 
 
