@@ -3,7 +3,9 @@ receipt sent again, a dispatch, one refused with the field at fault, and no netw
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -83,4 +85,31 @@ def test_an_officer_records_a_gift_and_a_dispatch_online_with_clear_answers(
     with httpx.Client(base_url=live_server.url, headers=live_server.token(Role.ADMIN)) as http:
         stock = http.get(f"/v1/stores/{STORE}").json()["stock"]
     assert {s["item"]: s["quantity"] for s in stock} == {"masks": "600", "gloves": "200"}
+    context.close()
+
+
+@pytest.mark.parametrize("store_settings", ["sqlite"], indirect=True)  # the page, not the store
+def test_a_gift_in_an_approved_month_is_answered_held_in_the_phones_words(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    live_server: LiveServer,
+) -> None:
+    from playwright.sync_api import expect
+
+    link = officer_link(live_server)
+    month = datetime.now(ZoneInfo("Africa/Casablanca")).strftime("%Y-%m")
+    with httpx.Client(base_url=live_server.url, headers=live_server.token(Role.ADMIN)) as http:
+        approved = http.post(f"/v1/approvals/donations/donations/store/{STORE}/{month}")
+        assert approved.status_code == 201, approved.text
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    open_app(page, link.replace("lang=en", "lang=ar"))
+    gift = page.locator("#gift")
+    page.fill("#in-donor", "auto-hall")
+    page.fill("#in-receipt", "r-late")
+    fill_line(gift, 0, item="masks", category="protective-equipment", description="FFP2 masks",
+              quantity="10", unit="piece")  # fmt: skip
+    gift.locator("button[type=submit]").click()
+    words = page.evaluate("window.TADAMON_I18N.ar")["f_state_held"]
+    expect(page.locator("#don-answer")).to_have_text(words)
+    expect(page.locator("#don-answer")).to_have_attribute("data-state", "held")
     context.close()
