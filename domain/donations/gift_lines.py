@@ -4,12 +4,12 @@ Rows sharing (donor, receipt) are the lines of one gift, numbered in row order. 
 gift is recorded whole or not at all: one refused line refuses its siblings, each
 row saying why. Donors, appeals, stores and the gifts already stored are loaded
 once per batch; a store receiving several gifts takes one event per gift, in the
-same transaction.
+same transaction. A gift dated in a store's approved month is held, row by row
+(``domain.donations.month_seals``), and recorded when that month is un-approved.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from datetime import datetime
@@ -20,24 +20,15 @@ from domain.actors import Actor
 from domain.donations.appeal import Appeal
 from domain.donations.commands import InKindLine
 from domain.donations.donor import Donor
+from domain.donations.gift_rows import check_one_gift, duplicates, refused
 from domain.donations.in_kind import InKindDonation
 from domain.donations.month_seals import MonthSeals
 from domain.donations.service_base import DONATIONS, LedgerService
 from domain.donations.store import Store
 from domain.errors import DomainError
-from domain.outcomes import BatchMode, BatchOutcome, EventRef, ItemResult, ItemStatus
+from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
 
 GiftKey = tuple[str, str]  # (donor, receipt)
-_LINE_FIELD = re.compile(r"lines\.(\d+)\.(\w+)")
-SHARED = ("store", "received_at", "appeal")  # what every line of one gift must repeat
-
-
-class LineError(DomainError):
-    """A refusal that concerns one line of a gift (``line`` counts from 0 within the gift)."""
-
-    def __init__(self, reason: str, field: str, line: int) -> None:
-        super().__init__(reason, field)
-        self.line = line
 
 
 class GiftLineCommands(LedgerService):
@@ -93,18 +84,18 @@ class GiftLinesDecision:
         first = items[indexes[0]]
         try:
             lines = [items[i] for i in indexes]
-            _check_one_gift(lines)
+            check_one_gift(lines)
             gift = self._gift(first, lines)
             stored = self.stored.get(gift.id)
             if stored is not None:
-                return _duplicates(first, indexes, stored, gift)
+                return duplicates(first, indexes, stored, gift)
             store = self._store(first.store)
             held = self._held(store, gift, first.receipt, indexes)
             if held is not None:
                 return held
             store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
         except DomainError as error:
-            return _refused(first, indexes, error)
+            return refused(first, indexes, error)
         self.gifts.append(gift)
         self.stores[store.code] = store
         return [ItemResult(i, first.receipt, ItemStatus.RECORDED) for i in indexes]
@@ -157,61 +148,3 @@ class GiftLinesDecision:
         stores = [s for code, s in self.stores.items() if code in received]
         sealed = [] if self.seals is None else self.seals.changed(self.gifts)
         return [*sealed, *self.gifts, *stores]
-
-
-def _check_one_gift(lines: list[InKindLine]) -> None:
-    first = lines[0]
-    for number, line in enumerate(lines[1:], start=1):
-        for name in SHARED:
-            if getattr(line, name) != getattr(first, name):
-                raise LineError(
-                    f"differs from the first line of receipt '{first.receipt}': every line "
-                    f"of one receipt has the same {', '.join(SHARED)}",
-                    name,
-                    number,
-                )
-
-
-def _duplicates(
-    first: InKindLine, indexes: list[int], stored: Any, gift: InKindDonation
-) -> list[ItemResult]:
-    if type(stored) is not InKindDonation or stored.facts() != gift.facts():
-        reason = f"receipt '{first.receipt}' is already recorded with other details"
-        return _refused(first, indexes, DomainError(reason, "receipt"))
-    original = {
-        "donation": stored.id.hex,
-        "donor": stored.donor,
-        "receipt": stored.receipt,
-        "received_at": stored.received_at.isoformat(),
-        "lines": len(stored.lines),
-    }
-    at = EventRef(stored.id, 1)
-    return [
-        ItemResult(
-            i, first.receipt, ItemStatus.DUPLICATE, "already recorded", original=original, at=at
-        )
-        for i in indexes
-    ]
-
-
-def _refused(first: InKindLine, indexes: list[int], error: DomainError) -> list[ItemResult]:
-    """The line at fault gets the reason; its siblings say that the gift is refused whole."""
-    field, line = error.field or "receipt", None
-    if isinstance(error, LineError):
-        line = error.line
-    elif match := _LINE_FIELD.fullmatch(field):
-        line, field = int(match.group(1)), match.group(2)
-    sibling = (
-        f"not recorded: another line of receipt '{first.receipt}' is refused, and a gift is "
-        "recorded whole"
-    )
-    return [
-        ItemResult(
-            index,
-            first.receipt,
-            ItemStatus.REJECTED,
-            error.reason if line in (None, number) else sibling,
-            f"items.{index}.{field if line in (None, number) else 'receipt'}",
-        )
-        for number, index in enumerate(indexes)
-    ]
