@@ -4,7 +4,8 @@ The statuses follow from what an operation takes, so a new route is documented w
 anyone remembering to: a token (401, 403), a parameter or a write naming a thing (404),
 a write (400 malformed JSON, 413 too large, 409 contradicting what happened), any input
 (422); an operation that answers 201 when it records answers 200 to a resend.
-Routes with an answer of their own (the Kobo webhook's 401) say so with ``responses_for``.
+Routes with an answer of their own (the Kobo webhook's 401) say so with ``responses_for``;
+those that may hold a new fact for an approved period (a 202) with ``HELD``.
 """
 
 from __future__ import annotations
