@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from adapters.bootstrap import Container
 from domain.actors import Actor, Role
 from domain.approval.commands import UnapprovePeriod
 from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, PERIOD_APPROVED, PeriodApprovedError
+from domain.approval.locks import PeriodLocks
 from domain.approval.workflow import Period, days_of
 from domain.donations.cash import donation_id
 from domain.donations.commands import (
@@ -244,3 +246,51 @@ def test_gift_rows_dated_in_an_approved_month_are_held_row_by_row(container: Con
     assert store_figures(container)["value_received_centimes"] == 7_000
     repeat = service.record_in_kind_lines(rows[:2], OFFICER)
     assert {r.status for r in repeat.items} == {ItemStatus.DUPLICATE}
+
+
+# -- the seal: a hold races an approval or an un-approval -----------------------------------
+
+
+def test_a_case_that_read_its_day_open_before_an_approval_is_held(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_marhaba(container)
+    locks = container.marhaba.cases.locks
+    assert isinstance(locks, PeriodLocks)
+    seal, approvals = locks.seal, []
+
+    def seal_then_an_approval_lands(*args: Any) -> Any:
+        found = seal(*args)
+        if not approvals:  # the case read "open"; the approval saves before the case
+            approvals.append(approve(container, "site", SITE, SUPERVISOR))
+        return found
+
+    monkeypatch.setattr(locks, "seal", seal_then_an_approval_lands)
+    outcome = container.marhaba.cases.open(SLUG, SITE, case("c-1", 2), ADMIN)
+    monkeypatch.undo()
+    assert approvals and outcome.held is not None and not outcome.created
+    assert figures_of(container, SITE, DAY)["cases_opened"] == 0
+    assert held_ids(container, "marhaba", SLUG) == [f"{SITE}/case/c-1"]
+
+
+def test_a_gift_that_read_its_month_approved_before_an_unapproval_is_recorded_once(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_donations(container)
+    approve_store(container, "store", STORE, KEEPER)
+    locks = container.donations.locks
+    assert isinstance(locks, PeriodLocks)
+    seal, unapprovals = locks.seal, []
+
+    def seal_then_an_unapproval_lands(*args: Any) -> Any:
+        found = seal(*args)
+        if not unapprovals:  # the gift read "approved"; the un-approval saves before the hold
+            unapprovals.append(unapprove_store(container))
+        return found
+
+    monkeypatch.setattr(locks, "seal", seal_then_an_unapproval_lands)
+    outcome = container.donations.record_in_kind(gift("r-1", STORE, 4_000), OFFICER)
+    monkeypatch.undo()
+    assert unapprovals and outcome.created and outcome.held is None
+    assert held_ids(container, "donations", "donations") == []
+    assert store_figures(container)["gifts_in_kind"] == 1
