@@ -69,16 +69,7 @@ class AssistanceService:
         operation.check_open()
         operation.check_moment(opening.opened_at, "opened_at")
         place.check_recording(opening.opened_at, "opened_at")
-        case = AssistanceCase(
-            operation=slug,
-            site=site,
-            case=opening.case,
-            category=opening.category,
-            people=opening.people,
-            opened_at=opening.opened_at,
-            traveller_key=opening.traveller_key,
-            opened_by=actor.name,
-        )
+        case = opening.opened(slug, site, actor.name)
         if self.locks is None:
             return Outcome(True, self._save(case))
         seal = self.locks.seal(slug, site, local_day(opening.opened_at))

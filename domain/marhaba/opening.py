@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from domain.marhaba.case import AssistanceCase
+
 CASE = "case"  # the kind of a held fact that opens a case (a movement's names none)
 
 
@@ -21,6 +23,19 @@ class CaseOpening:
     opened_at: datetime
     traveller_key: str | None
     legacy_key: str | None  # a case opened before spellings were unified holds this one
+
+    def opened(self, operation: str, site: str, opened_by: str) -> AssistanceCase:
+        """The case this opening opens."""
+        return AssistanceCase(
+            operation=operation,
+            site=site,
+            case=self.case,
+            category=self.category,
+            people=self.people,
+            opened_at=self.opened_at,
+            traveller_key=self.traveller_key,
+            opened_by=opened_by,
+        )
 
     def fact(self, site: str, sent_by: str) -> tuple[str, dict[str, Any]]:
         """The held fact's id and facts."""
