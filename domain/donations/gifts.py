@@ -49,6 +49,7 @@ class GiftCommands(LedgerService):
         )
 
     def record_in_kind(self, command: RecordInKind, actor: Actor) -> Outcome:
+        """Goods received into a store; held while the store's month is approved."""
         self.check_writer(actor)
         self._donor_named(command.donor)
         if command.appeal is not None:

@@ -28,7 +28,8 @@ class LogisticsCommands(LedgerService):
         return self.ledger.retrying(lambda: self._create(store, f"store '{command.code}'", "code"))
 
     def dispatch(self, store_code: str, command: DispatchGoods, actor: Actor) -> DispatchOutcome:
-        """Send goods from a store to an institution, never more than the store holds."""
+        """Send goods from a store to an institution, never more than the store holds; one
+        dated in the store's approved month is held until that month is un-approved."""
         self.check_writer(actor)
         command = replace(
             command, dispatched_at=self._moment(command.dispatched_at, "dispatched_at")
