@@ -21,8 +21,12 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy domain projections adapters api
 
+# Tests run on every core (pytest-xdist), a test file per worker at a time: its
+# module fixtures (servers, brokers) are started once. PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
+
 test: lint
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
