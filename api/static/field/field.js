@@ -170,10 +170,14 @@
   }
 
   async function recordVoucher() {
-    const now = await state();
-    if (!found || servedWords(found, now.served.get(found.voucher))) return;  // never twice here
+    // The household shown when the button was tapped: a code typed while the phone
+    // reads its state must not receive this kit.
+    const entry = found;
+    if (!entry) return;
     $("record").disabled = true;
-    await queue({ kind: "delivery", voucher: found.voucher, household_size: found.size, delivered_at: new Date().toISOString() });
+    const now = await state();
+    if (servedWords(entry, now.served.get(entry.voucher))) return;  // never twice here
+    await queue({ kind: "delivery", voucher: entry.voucher, household_size: entry.size, delivered_at: new Date().toISOString() });
   }
 
   async function recordById(event) {
