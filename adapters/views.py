@@ -10,7 +10,15 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.database import view_counts, view_labels, view_positions
+from adapters.database import (
+    checkpoint_counts,
+    checkpoint_labels,
+    view_checkpoints,
+    view_counts,
+    view_labels,
+    view_partitions,
+    view_positions,
+)
 from adapters.view_partitions import (
     PartitionKey,
     PartitionMark,
@@ -86,6 +94,27 @@ class SqlViewStore:
         # Not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING, which would let a
         # runner that lost the race for a view's first batch apply it a second time.
         return conn.exec_driver_sql(self._sql_first_move, (view, after, now)).first() is not None
+
+    def reset(self, views: Sequence[str]) -> dict[str, int]:
+        """Drop these views' rows, positions, checkpoints and partition marks, in one
+        transaction, so that a runner folds them again from the first event (after an
+        upgrade changed what a fold counts). The rows dropped, by view."""
+        tables = (
+            view_counts,
+            view_labels,
+            view_positions,
+            view_checkpoints,
+            checkpoint_counts,
+            checkpoint_labels,
+            view_partitions,
+        )
+        dropped: dict[str, int] = {}
+        with self.engine.begin() as conn:
+            for view in views:
+                dropped[view] = sum(
+                    conn.execute(t.delete().where(t.c.view == view)).rowcount for t in tables
+                )
+        return dropped
 
     def partition_marks(
         self, views: Sequence[str], topic: str

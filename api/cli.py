@@ -10,7 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from adapters.bootstrap import STARTUP_ERRORS, Container, bootstrap
+from adapters.bootstrap import STARTUP_ERRORS, Container, all_projections, bootstrap
 from adapters.heap import settle_heap
 from adapters.settings import Settings
 from api.cli_audit import audit_app
@@ -154,6 +154,32 @@ def project(
     settle_heap()
     try:
         project_process(container, source.value, _stop_on_signal())
+    finally:
+        container.close()
+
+
+@app.command()
+def refold(
+    views: Annotated[
+        list[str], typer.Argument(help="views to fold again, e.g. distribution donations")
+    ],
+) -> None:
+    """Fold views again from the first event, after an upgrade changed what they count.
+
+    Their rows, positions and checkpoints are dropped in one transaction; `tadamon serve`
+    (or `tadamon project --source store`) folds them from the start while it runs, and
+    `?min_position=` waits for them. Not for views fed from Kafka.
+    """
+    container = _container()
+    try:
+        if container.settings.projection_source == "kafka":
+            _cannot_start("refold: the totals are fed from Kafka here; refold a store-fed view")
+        known = {p.name for p in all_projections()}
+        unknown = [v for v in views if v not in known]
+        if unknown:
+            _cannot_start(f"refold: no view {unknown[0]!r} (one of {', '.join(sorted(known))})")
+        for view, rows in container.views.reset(views).items():
+            typer.echo(f"view {view}: {rows:,} rows dropped; it is folded again from event 1")
     finally:
         container.close()
 
