@@ -10,6 +10,7 @@ import pytest
 
 from domain.actors import Role
 from tests.conftest import LiveServer
+from tests.e2e.test_browser_charts import SCREENSHOTS
 from tests.e2e.test_browser_dashboard import ARTIFACTS, browser, watch  # noqa: F401 - fixture
 from tests.e2e.test_http_distribution import delivery, setup_campaign
 from tests.e2e.test_http_marhaba import GENOA, movement, setup_operation
@@ -59,10 +60,15 @@ def test_completeness_lists_silent_committees_first_in_three_languages(
     assert overflow is False  # phone-first: no horizontal scrolling at 390 px
     wrap = page.locator("#completeness-panel .table-wrap")
     assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")  # nor inside the table
+    panel = page.locator("#completeness-panel")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    panel.screenshot(path=str(SCREENSHOTS / "completeness-en.png"))
     page.get_by_role("button", name="العربية").click()
     expect(page.locator("#completeness-panel thead th").last).to_have_text("صامتة")
+    panel.screenshot(path=str(SCREENSHOTS / "completeness-ar.png"))
     page.get_by_role("button", name="Français").click()
     expect(page.locator("#completeness-panel thead th").last).to_have_text("Silencieux")
+    panel.screenshot(path=str(SCREENSHOTS / "completeness-fr.png"))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-completeness-phone.png"), full_page=True)
     context.close()
