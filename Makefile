@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/tadamon serve
 
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy domain projections adapters api
