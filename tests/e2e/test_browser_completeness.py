@@ -104,12 +104,19 @@ def test_reception_sites_silent_days_first_in_three_languages(
         "Which reception sites have reported"
     )
     assert page.evaluate("document.documentElement.scrollWidth > window.innerWidth") is False
+    panel = page.locator("#site-completeness-panel")
+    panel.screenshot(path=str(SCREENSHOTS / "site-completeness-en.png"))
     page.get_by_role("button", name="العربية").click()
     expect(page.locator("#site-completeness-panel thead th").first).to_have_text("الموقع")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert page.evaluate("document.documentElement.scrollWidth > window.innerWidth") is False
+    panel.screenshot(path=str(SCREENSHOTS / "site-completeness-ar.png"))
     page.get_by_role("button", name="Français").click()
     expect(page.locator("#site-completeness-panel h2")).to_have_text(
         "Quels sites d\u2019accueil ont rendu compte"
     )
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    panel.screenshot(path=str(SCREENSHOTS / "site-completeness-fr.png"))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-site-completeness-phone.png"), full_page=True)
     context.close()
