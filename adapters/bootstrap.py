@@ -168,7 +168,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
     ledger.subscribe(live.on_saved)
     ledger.subscribe(metrics.count_appended)
     metrics.watch_lag(lag_probe(settings, ledger, views))
-    hasher, streams = IdentityHasher(settings.identity_secret()), SqlStreamIndex(engine, settings)
+    hasher, streams = IdentityHasher(settings.identity_secret()), SqlStreamIndex(ledger)
     personal = PersonalData(engine, settings.master_key())
     service = DistributionService(
         ledger, hasher, streams, ViewDeliveryLocator(views, runner.catch_up), contacts=personal

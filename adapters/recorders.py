@@ -24,17 +24,26 @@ Selected through the library's ``APPLICATION_RECORDER_TOPIC`` (see ``adapters.st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
-from uuid import UUID, SafeUUID
+from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
+import psycopg
+from eventsourcing.persistence import (
+    InterfaceError,
+    Notification,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
+
+from domain.ids import uuid_of_int
 
 PARAMS_PER_QUERY = 500  # SQLite's bound variables per statement, well under its limit
 
@@ -56,6 +65,21 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
                     chunk,
                 )
                 found.extend(StoredEvent(_uuid(r[0]), r[1], r[2], r[3]) for r in c.fetchall())
+        return found
+
+    def select_existing(self, ids: Collection[UUID]) -> set[UUID]:
+        """Which of these aggregates have events (a batch's de-duplication step)."""
+        wanted = [i.hex for i in ids]
+        found: set[UUID] = set()
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(wanted), PARAMS_PER_QUERY):
+                chunk = wanted[start : start + PARAMS_PER_QUERY]
+                c.execute(
+                    f"SELECT DISTINCT originator_id FROM {self.events_table_name} "  # noqa: S608
+                    f"WHERE originator_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                found.update(_uuid(r[0]) for r in c.fetchall())
         return found
 
     def _insert_events(
@@ -105,18 +129,14 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
         return [_notification(row[0], convert(row[1]), row[2], row[3], row[4]) for row in rows]
 
 
-def _uuid(text: str, new: Any = object.__new__, put: Any = object.__setattr__) -> UUID:
+def _uuid(text: str) -> UUID:
     """``UUID(text)`` for our 32-digit ids without its argument checks (a quarter of the time).
 
-    A section read made one ``UUID`` per row, which cost a third of an as-of's fold. The
-    same object: its two slots set as ``UUID.__init__`` sets them.
+    A section read made one ``UUID`` per row, which cost a third of an as-of's fold.
     """
     if len(text) != 32:
         return UUID(text)
-    made = new(UUID)
-    put(made, "int", int(text, 16))
-    put(made, "is_safe", SafeUUID.unknown)
-    return made  # type: ignore[no-any-return]
+    return uuid_of_int(int(text, 16))
 
 
 def _notification(
@@ -154,7 +174,10 @@ class BatchPostgresRecorder(PostgresApplicationRecorder):
         ).format(schema=Identifier(datastore.schema), table=Identifier(events_table_name))
         self.select_many_statement = SQL(
             "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
-            "WHERE originator_id = ANY(%s) ORDER BY originator_version"
+            "WHERE originator_id = ANY(%b) ORDER BY originator_version"
+        ).format(schema=Identifier(datastore.schema), table=Identifier(events_table_name))
+        self.select_existing_statement = SQL(
+            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%b)"
         ).format(schema=Identifier(datastore.schema), table=Identifier(events_table_name))
         self.insert_arrays_statement = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
@@ -170,8 +193,21 @@ class BatchPostgresRecorder(PostgresApplicationRecorder):
     def select_events_of(self, ids: Sequence[UUID]) -> list[StoredEvent]:
         """Every event of these aggregates, each aggregate's in version order."""
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            curs.execute(self.select_many_statement, (list(ids),), prepare=True)
+            # Binary both ways (%b, binary=True): psycopg's C adapters dump the ids and load
+            # ids and states (the text forms cost a Python loop over the ids, a hex decoding).
+            curs.execute(self.select_many_statement, (list(ids),), prepare=True, binary=True)
             return [StoredEvent(r[0], r[1], r[2], bytes(r[3])) for r in curs.fetchall()]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def select_existing(self, ids: Collection[UUID]) -> set[UUID]:
+        """Which of these aggregates have events (a batch's de-duplication step).
+
+        Prepared, on the recorder's own pool: through the SQL toolkit's connection the
+        same query took six times as long (22 ms against 3.8 ms for 3,000 ids).
+        """
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self.select_existing_statement, (list(ids),), prepare=True, binary=True)
+            return {r[0] for r in curs.fetchall()}
 
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -182,6 +218,23 @@ class BatchPostgresRecorder(PostgresApplicationRecorder):
         self._notify_channel(curs)
         columns = _columns(stored_events)
         curs.execute(self.insert_arrays_statement, columns, prepare=True, binary=True)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # The library's check and answer, from plain tuples: a dict per row cost more.
+        curs.row_factory = tuple_row  # type: ignore[assignment]
+        try:
+            rows: list[Any] = curs.fetchall()
+        except psycopg.ProgrammingError as error:
+            raise ProgrammingError(f"Couldn't get the notification IDs: {error}") from error
+        positions = [row[0] for row in rows]
+        if len(positions) != len(stored_events):
+            raise ProgrammingError(
+                f"Couldn't get all notification IDs "
+                f"(got {len(positions)}, expected {len(stored_events)})"
+            )
+        return positions
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
     def select_notifications(
@@ -204,7 +257,7 @@ class BatchPostgresRecorder(PostgresApplicationRecorder):
             )
             return library
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            curs.execute(self.select_section_statement, (start, limit), prepare=True)
+            curs.execute(self.select_section_statement, (start, limit), prepare=True, binary=True)
             rows = curs.fetchall()
         return [_notification(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
 

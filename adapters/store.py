@@ -6,8 +6,6 @@ from collections.abc import Collection, Sequence
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
-from sqlalchemy import Engine
-
 from adapters.settings import Settings
 from domain.ledger import Ledger
 from projections.ports import Positioned
@@ -54,32 +52,21 @@ def events_table(settings: Settings) -> str:
 
 
 class SqlStreamIndex:
-    """Which streams exist, one query per few hundred ids (the batch de-duplication step).
+    """Which streams exist, one query per batch (the batch de-duplication step).
 
-    Plain driver statements: compiling an expanding ``IN`` of a thousand ids through
-    the SQL toolkit cost more than the query.
+    Asked of the ledger's own recorder (``select_existing``): a prepared statement on
+    its pool, the ids dumped by the driver's C adapters. Through the SQL toolkit the
+    same query cost a quarter of a batch of deliveries on PostgreSQL.
     """
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.engine = engine
-        self.sqlite = settings.is_sqlite
-        # The table name comes from settings validated at start, never from a request.
-        self.select = f"SELECT DISTINCT originator_id FROM {events_table(settings)} "  # noqa: S608
+    def __init__(self, ledger: Ledger) -> None:
+        self.recorder = ledger.recorder
 
     def existing(self, ids: Collection[UUID]) -> set[UUID]:
-        wanted = list(ids)
-        with self.engine.connect() as conn:
-            if not self.sqlite:
-                query = self.select + "WHERE originator_id = ANY(%s)"
-                rows = conn.exec_driver_sql(query, (wanted,))
-                return {row[0] for row in rows}
-            found: set[UUID] = set()
-            for start in range(0, len(wanted), PARAMS_PER_QUERY):
-                chunk = [i.hex for i in wanted[start : start + PARAMS_PER_QUERY]]
-                query = f"{self.select}WHERE originator_id IN ({','.join('?' * len(chunk))})"
-                rows = conn.exec_driver_sql(query, tuple(chunk))
-                found.update(UUID(row[0]) for row in rows)
-            return found
+        if not ids:
+            return set()
+        found: set[UUID] = self.recorder.select_existing(ids)  # type: ignore[attr-defined]
+        return found
 
 
 class LedgerEventSource:

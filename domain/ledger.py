@@ -20,9 +20,17 @@ from eventsourcing.application import (
     ProcessingEvent,
 )
 from eventsourcing.domain import BaseAggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
+from eventsourcing.persistence import (
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Recording,
+    Transcoding,
+)
 
 from domain.errors import BusyError
+from domain.lean_store import LeanEventStore, LeanMapper
 
 Listener = Callable[[Sequence[Recording[Any]]], None]
 T = TypeVar("T")
@@ -54,6 +62,12 @@ class Ledger(Application[Any]):
         super().__init__(env)
         self._listeners: list[Listener] = []
         self.write_retry_seconds = write_retry_seconds
+
+    def construct_mapper(self) -> Mapper[Any]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=LeanMapper)
+
+    def construct_event_store(self) -> EventStore[Any]:
+        return LeanEventStore(mapper=self.mapper, recorder=self.recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -91,7 +91,11 @@ class BatchSeals:
             for i, (unit, moment) in enumerate(places)
             if moment.tzinfo is not None
         }
-        ids = {key: PeriodSeal.create_id(locks.operation, scope, *key) for key in keys.values()}
+        # A batch's items share a few (unit, period)s: each seal's id is worked out once.
+        ids = {
+            key: PeriodSeal.create_id(locks.operation, scope, *key)
+            for key in dict.fromkeys(keys.values())
+        }
         stored = locks.ledger.get_many(ids.values())  # one query for the batch's seals
         read = {
             key: stored.get(sid) or PeriodSeal(locks.operation, scope, *key)

@@ -165,7 +165,7 @@ def test_stream_index_answers_large_batches_in_chunks(container: Container, admi
     container.distribution.record_deliveries(C, items, admin)
     from adapters.store import SqlStreamIndex
 
-    index = SqlStreamIndex(container.engine, container.settings)
+    index = SqlStreamIndex(container.ledger)
     key = container.distribution.hasher.digest
     wanted = {stream_id("household", C, key(f"H{i}")) for i in range(0, 2000, 2)}
     assert len(index.existing(wanted)) == 500
