@@ -31,13 +31,29 @@ _CONTAINERS = (dict, list)
 class FastJSONTranscoder(JSONTranscoder):
     """``JSONTranscoder`` with the same bytes, encoded and decoded by orjson."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # The last datetime tagged and its tag, as one tuple so that threads sharing the
+        # transcoder never pair one's value with another's tag. A batch's events share
+        # their recording time: most datetimes of a save are that one.
+        self._last_tagged: tuple[Any, Any] = (None, None)
+
     def encode(self, obj: Any) -> bytes:
         """The library's JSON for ``obj``; the library itself for what orjson refuses."""
         try:
-            return orjson.dumps(self._tagged(obj), default=self._encode_obj, option=_OPTIONS)
+            return orjson.dumps(self._tagged(obj), default=self._hooked, option=_OPTIONS)
         except (orjson.JSONEncodeError, TypeError):
             # Integers past 64 bits, non-str keys: json's spelling is the reference.
             return super().encode(obj)
+
+    def _hooked(self, value: Any) -> Any:
+        last = self._last_tagged
+        if last[0] is value:
+            return last[1]
+        tagged = self._encode_obj(value)
+        if type(value) is datetime:
+            self._last_tagged = (value, tagged)
+        return tagged
 
     def decode(self, data: bytes) -> Any:
         """The object ``encode`` was given, custom types restored bottom-up like the library."""

@@ -88,6 +88,8 @@ class Subset:
 
 def _moved(result: ItemResult, index: int) -> ItemResult:
     """A result of a sub-batch, renumbered to its place in the batch that was sent."""
+    if index == result.index:  # a batch with no approved period is one subset, in order
+        return result
     field = result.field
     if field is not None and field.startswith(f"items.{result.index}."):
         field = f"items.{index}." + field[len(f"items.{result.index}.") :]
