@@ -13,6 +13,8 @@ CLOCK_SKEW = timedelta(minutes=10)  # a field device's clock may run a little ah
 
 def check_aware(moment: datetime, field: str) -> datetime:
     """Refuse naive datetimes: a time without an offset is ambiguous in the field."""
+    if moment.tzinfo is UTC:  # already what it becomes (a batch's items mostly are)
+        return moment
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise DomainError("time must include a UTC offset, e.g. 2020-04-25T10:00:00+01:00", field)
     return moment.astimezone(UTC)

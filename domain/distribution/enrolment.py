@@ -9,6 +9,7 @@ nothing but the event.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -159,9 +160,10 @@ class Enrolment(Aggregate):
         )
 
     # -- deliveries against the list -------------------------------------------
-    def serve(self, delivery_id: str, delivered_by: str) -> None:
+    def serve(self, delivery_id: str, delivered_by: str, at: datetime | None = None) -> None:
+        """``at``: when it was recorded (the delivery's save), else now."""
         entry = {**self.entry(), "served_by": delivery_id}
-        self.trigger_event(self.Served, **entry, delivered_by=delivered_by)
+        self.trigger_event(self.Served, **entry, delivered_by=delivered_by, timestamp=at)
 
     def unserve(self, delivery_id: str) -> bool:
         """A reversed delivery puts the household back on its list as not served."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from domain.clock import check_aware, local_day
 from domain.errors import DomainError
 from domain.ids import TADAMON_NAMESPACE, IdentityHasher, stream_id
+from domain.spelling import canonical_identifier
 
 
 def test_local_day_follows_casablanca_summer_offset() -> None:
@@ -36,6 +38,23 @@ def test_identity_hash_is_keyed_normalised_and_hides_the_number() -> None:
     assert "123456" not in one.digest("AB123456") and "k" * 32 not in repr(one)
     with pytest.raises(ValueError):
         IdentityHasher(b"short")
+
+
+@given(st.text(), st.text())
+def test_identity_hash_is_hmac_sha256_of_the_spelling_each_time(first: str, second: str) -> None:
+    """Keys already stored must stay findable: the keyed copy hashes as HMAC does afresh."""
+    hasher = IdentityHasher(b"k" * 32)
+    for number in (first, second, first):
+        spelling = canonical_identifier(number).encode()
+        assert hasher.digest(number) == hmac.new(b"k" * 32, spelling, "sha256").hexdigest()
+
+
+@given(st.text(), st.lists(st.text(), max_size=3))
+def test_stream_ids_behave_as_uuids_made_by_the_constructor(kind: str, key: list[str]) -> None:
+    made, expected = stream_id(kind, *key), uuid.uuid5(TADAMON_NAMESPACE, "/".join((kind, *key)))
+    assert (hash(made), str(made), made.is_safe, {made: 1}[expected]) == (
+        hash(expected), str(expected), expected.is_safe, 1,
+    )  # fmt: skip
 
 
 def test_stream_ids_are_deterministic_per_natural_key() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -70,3 +71,22 @@ def test_bytes_that_are_not_json_are_refused() -> None:
         FAST.decode(b'{"x":')
     with pytest.raises(ValueError):
         FAST.decode(b'"\xff"')
+
+
+def test_threads_sharing_the_transcoder_each_write_their_own_times() -> None:
+    """The last datetime's tag is remembered: threads encoding at once never swap them."""
+    shared = registered(FastJSONTranscoder())
+    base = datetime(2020, 4, 28, 9, 30, tzinfo=UTC)
+
+    def encode_many(offset: int) -> list[tuple[bytes, bytes]]:
+        pairs = []
+        for n in range(2_000):
+            at = base + timedelta(seconds=offset * 10_000 + n % 7)
+            state = {"timestamp": at, "delivered_at": at - timedelta(minutes=n), "n": n}
+            pairs.append((shared.encode(state), LIBRARY.encode(state)))
+        return pairs
+
+    with ThreadPoolExecutor(4) as pool:
+        written = [pair for pairs in pool.map(encode_many, range(4)) for pair in pairs]
+    assert len(written) == 8_000
+    assert all(fast == library for fast, library in written)
