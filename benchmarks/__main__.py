@@ -251,7 +251,10 @@ def scale_run(
 ) -> int:
     points = []
     started = time.perf_counter()
-    for factor in (float(s) for s in args.scales.split(",")):
+    factors = [float(s) for s in args.scales.split(",")]
+    for factor in factors:  # refused before an hour of generation, not after
+        season.seasons_of(factor)
+    for factor in factors:
         for backend in backends:
             with tempfile.TemporaryDirectory(prefix=f"scale-{backend}-") as tmp:
                 point = scale.measure(backend, factor, args.postgres_url, Path(tmp))

@@ -17,6 +17,10 @@ DEFAULT_SEED = 2020
 DEFAULT_BATCH = 1000
 
 
+class Plan(Protocol):
+    def steps(self) -> Iterator[Step]: ...
+
+
 class Driver(Protocol):
     def send(self, step: Step) -> tuple[dict[str, int], int]: ...
 
@@ -60,7 +64,7 @@ def plan(
     )
 
 
-def run(season: Season, driver: Driver, progress: Callable[[int], None] | None = None) -> Tally:
+def run(season: Plan, driver: Driver, progress: Callable[[int], None] | None = None) -> Tally:
     """Send every step in order; the tally says what was answered against what was planned."""
     tally = Tally()
     for step in season.steps():
