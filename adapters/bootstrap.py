@@ -202,7 +202,7 @@ def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
         lists,
         ListEntries(engine, ledger),
         approvals,
-        SqlEventPositions(engine, settings),
+        SqlEventPositions(ledger),
     )
 
 

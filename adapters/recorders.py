@@ -44,6 +44,7 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from domain.ids import uuid_of_int
+from domain.lean_store import notification
 
 PARAMS_PER_QUERY = 500  # SQLite's bound variables per statement, well under its limit
 
@@ -53,33 +54,42 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
 
     def select_events_of(self, ids: Sequence[UUID]) -> list[StoredEvent]:
         """Every event of these aggregates, each aggregate's in version order."""
-        found: list[StoredEvent] = []
-        with self.datastore.transaction(commit=False) as c:
-            for start in range(0, len(ids), PARAMS_PER_QUERY):
-                chunk = [i.hex for i in ids[start : start + PARAMS_PER_QUERY]]
-                marks = ",".join("?" * len(chunk))
-                c.execute(
-                    "SELECT originator_id, originator_version, topic, state "  # noqa: S608
-                    f"FROM {self.events_table_name} WHERE originator_id IN ({marks}) "
-                    "ORDER BY originator_version",
-                    chunk,
-                )
-                found.extend(StoredEvent(_uuid(r[0]), r[1], r[2], r[3]) for r in c.fetchall())
-        return found
+        rows = self._rows_of(ids, "originator_id, originator_version, topic, state", "version")
+        return [StoredEvent(_uuid(r[0]), r[1], r[2], r[3]) for r in rows]
 
     def select_existing(self, ids: Collection[UUID]) -> set[UUID]:
         """Which of these aggregates have events (a batch's de-duplication step)."""
+        return {_uuid(r[0]) for r in self._rows_of(ids, "DISTINCT originator_id")}
+
+    def select_positions(self, refs: Sequence[tuple[UUID, int]]) -> list[tuple[UUID, int, int]]:
+        """(id, version, position) of each of these events that is stored."""
+        found: list[tuple[UUID, int, int]] = []
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(refs), PARAMS_PER_QUERY // 2):
+                chunk = refs[start : start + PARAMS_PER_QUERY // 2]
+                c.execute(
+                    "SELECT originator_id, originator_version, rowid "  # noqa: S608
+                    f"FROM {self.events_table_name} WHERE (originator_id, originator_version) IN "
+                    f"(VALUES {','.join('(?, ?)' for _ in chunk)})",
+                    [v for aggregate_id, version in chunk for v in (aggregate_id.hex, version)],
+                )
+                found.extend((_uuid(r[0]), r[1], r[2]) for r in c.fetchall())
+        return found
+
+    def _rows_of(self, ids: Collection[UUID], columns: str, order: str = "") -> list[Any]:
+        """``SELECT columns`` of these aggregates' rows, a few hundred ids per statement."""
         wanted = [i.hex for i in ids]
-        found: set[UUID] = set()
+        ordered = f" ORDER BY originator_{order}" if order else ""
+        found: list[Any] = []
         with self.datastore.transaction(commit=False) as c:
             for start in range(0, len(wanted), PARAMS_PER_QUERY):
                 chunk = wanted[start : start + PARAMS_PER_QUERY]
                 c.execute(
-                    f"SELECT DISTINCT originator_id FROM {self.events_table_name} "  # noqa: S608
-                    f"WHERE originator_id IN ({','.join('?' * len(chunk))})",
+                    f"SELECT {columns} FROM {self.events_table_name} "  # noqa: S608
+                    f"WHERE originator_id IN ({','.join('?' * len(chunk))}){ordered}",
                     chunk,
                 )
-                found.update(_uuid(r[0]) for r in c.fetchall())
+                found.extend(c.fetchall())
         return found
 
     def _insert_events(
@@ -126,7 +136,7 @@ class BatchSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(statement, (start, limit))
             rows = c.fetchall()
         convert = _uuid if self.datastore.originator_id_type == "uuid" else str
-        return [_notification(row[0], convert(row[1]), row[2], row[3], row[4]) for row in rows]
+        return [notification(row[0], convert(row[1]), row[2], row[3], row[4]) for row in rows]
 
 
 def _uuid(text: str) -> UUID:
@@ -137,22 +147,6 @@ def _uuid(text: str) -> UUID:
     if len(text) != 32:
         return UUID(text)
     return uuid_of_int(int(text, 16))
-
-
-def _notification(
-    position: int, originator_id: UUID | str, version: int, topic: str, state: bytes
-) -> Notification:
-    # As the library's mapper makes events: the state set as a whole (same fields, same
-    # values, equal to the library's own Notification), without the per-field setattr.
-    notification = object.__new__(Notification)
-    notification.__dict__.update(
-        originator_id=originator_id,
-        originator_version=version,
-        topic=topic,
-        state=state,
-        id=position,
-    )
-    return notification
 
 
 class BatchPostgresRecorder(PostgresApplicationRecorder):
@@ -179,6 +173,15 @@ class BatchPostgresRecorder(PostgresApplicationRecorder):
         self.select_existing_statement = SQL(
             "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%b)"
         ).format(schema=Identifier(datastore.schema), table=Identifier(events_table_name))
+        self.select_positions_statement = SQL(
+            "SELECT e.originator_id, e.originator_version, e.notification_id "
+            "FROM {schema}.{table} e JOIN unnest(%b::{id_type}[], %b::bigint[]) AS w(id, version) "
+            "ON e.originator_id = w.id AND e.originator_version = w.version"
+        ).format(
+            schema=Identifier(datastore.schema),
+            table=Identifier(events_table_name),
+            id_type=Identifier(datastore.originator_id_type),
+        )
         self.insert_arrays_statement = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
             "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[]) "
@@ -208,6 +211,16 @@ class BatchPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self.select_existing_statement, (list(ids),), prepare=True, binary=True)
             return {r[0] for r in curs.fetchall()}
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def select_positions(self, refs: Sequence[tuple[UUID, int]]) -> list[tuple[UUID, int, int]]:
+        """(id, version, position) of each of these events that is stored (prepared, binary)."""
+        ids, versions = [r[0] for r in refs], [r[1] for r in refs]
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(
+                self.select_positions_statement, (ids, versions), prepare=True, binary=True
+            )
+            return curs.fetchall()
 
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -259,7 +272,7 @@ class BatchPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self.select_section_statement, (start, limit), prepare=True, binary=True)
             rows = curs.fetchall()
-        return [_notification(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
+        return [notification(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
 
 
 def _columns(stored_events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:

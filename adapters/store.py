@@ -10,9 +10,6 @@ from adapters.settings import Settings
 from domain.ledger import Ledger
 from projections.ports import Positioned
 
-PARAMS_PER_QUERY = 900
-
-
 TRANSCODER = "adapters.codec:FastJSONTranscoder"
 
 

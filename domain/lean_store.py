@@ -51,18 +51,32 @@ class LeanEventStore(EventStore[Any]):
         positions = self.recorder.insert_events(stored_events, **kwargs)
         if not positions:
             return []
-        if len(positions) != len(stored_events):
-            raise AssertionError(f"{len(positions)} positions for {len(stored_events)} events")
         return [
             _recording(event, stored, position)
             for event, stored, position in zip(domain_events, stored_events, positions, strict=True)
         ]
 
 
+def notification(
+    position: int, originator_id: Any, version: int, topic: str, state: bytes
+) -> Notification:
+    """``Notification(...)`` with its state set as a whole (equal to the library's own)."""
+    made: Notification = _new(Notification)
+    made.__dict__.update(
+        originator_id=originator_id,
+        originator_version=version,
+        topic=topic,
+        state=state,
+        id=position,
+    )
+    return made
+
+
 def _recording(event: Any, stored: StoredEvent, position: int) -> Recording[Any]:
-    notification: Notification = _new(Notification)
-    notification.__dict__.update(stored.__dict__, id=position)
     recording: Recording[Any] = _new(Recording)
     _put(recording, "domain_event", event)
-    _put(recording, "notification", notification)
+    at = notification(
+        position, stored.originator_id, stored.originator_version, stored.topic, stored.state
+    )
+    _put(recording, "notification", at)
     return recording
