@@ -23,11 +23,13 @@ from adapters.simulator.season import Plan
 from adapters.simulator.steps import UNCHANGED, Step
 
 YEAR, HIJRI_YEAR = "2020", "1441"
-# The plan's names that are numbered afresh each year but do not carry the year.
 WHOLE_YEAR = re.compile(rf"(?<!\d){YEAR}(?!\d)")
 WHOLE_HIJRI_YEAR = re.compile(rf"(?<!\d){HIJRI_YEAR}(?!\d)")
-REGISTERED_ONCE = frozenset({"open_store", "register_donor"})
+# The plan's names that are numbered afresh each year but do not carry the year.
 NUMBERED_EACH_YEAR = re.compile(r"r-\d+|(ar-)?bl-[a-z]-\d+|covid-19-special-fund")
+REGISTERED_ONCE = frozenset({"open_store", "register_donor"})
+# Figures of the donations totals, which are store-wide: they hold every season's gifts.
+STORE_WIDE = frozenset({"in-kind gifts (MAD)", "Beirut airlift (t)"})
 
 
 class Seasons:

@@ -211,7 +211,7 @@ class BatchDecision:
         claim = DeliveryKey.create_id(slug, item.delivery_id)
         self.claims.append(DeliveryKey.claim(claim, slug, item.delivery_id, hid, self.recorded_at))
         if self.gate is not None:
-            self.gate.served(item, key, committee, self.recorded_at)
+            self.gate.served(item, key, committee)
 
     def changed_aggregates(self) -> list[Committee | Household | DomainEvent | Aggregate]:
         """Committees first (one event per batch each), then the households' events."""

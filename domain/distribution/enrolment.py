@@ -9,7 +9,6 @@ nothing but the event.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -160,10 +159,9 @@ class Enrolment(Aggregate):
         )
 
     # -- deliveries against the list -------------------------------------------
-    def serve(self, delivery_id: str, delivered_by: str, at: datetime | None = None) -> None:
-        """``at``: when it was recorded (the delivery's save), else now."""
+    def serve(self, delivery_id: str, delivered_by: str) -> None:
         entry = {**self.entry(), "served_by": delivery_id}
-        self.trigger_event(self.Served, **entry, delivered_by=delivered_by, timestamp=at)
+        self.trigger_event(self.Served, **entry, delivered_by=delivered_by)
 
     def unserve(self, delivery_id: str) -> bool:
         """A reversed delivery puts the household back on its list as not served."""

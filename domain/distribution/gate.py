@@ -9,7 +9,6 @@ marks its entry served, in the same save as the kit.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -115,17 +114,13 @@ class ListGate:
             LISTED_ELSEWHERE,
         )
 
-    def served(
-        self, item: RecordDelivery, key: str, committee: Committee, at: datetime | None = None
-    ) -> None:
-        """Mark the entry served; an off-list delivery also records its authorisation.
-
-        ``at``: the batch's recording time, which the kit's own event carries."""
+    def served(self, item: RecordDelivery, key: str, committee: Committee) -> None:
+        """Mark the entry served; an off-list delivery also records its authorisation."""
         if not self.campaign.listed:
             return
         entry = self._listed_at(key)
         if entry is not None:
-            entry.serve(item.delivery_id, committee.code, at)
+            entry.serve(item.delivery_id, committee.code)
             self.touched[key] = entry
         if entry is None or entry.committee != committee.code:
             self.off_list.append(
