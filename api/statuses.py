@@ -37,7 +37,9 @@ HELD: dict[int | str, dict[str, Any]] = {
     202: {
         "model": CommandPublic,
         "description": "held for an approved period (code held_for_approved_period, the "
-        "reason naming the approval): kept, not counted, until an admin un-approves it",
+        "reason naming the approval): kept, not counted, until an admin un-approves it; "
+        "its id sent again with other details while held answers 409 (code "
+        "held_with_other_details)",
     }
 }
 

@@ -165,6 +165,10 @@ def backend_rows(
         with fresh_store(backend, tmp / "replicas", url) as settings:
             replicas = [free_port(), free_port()]
             show(http_replicas.rows(backend, settings, int(size["http"]), replicas))
+        with fresh_store(backend, tmp / "paced", url) as settings:
+            replicas = [free_port(), free_port()]
+            rate = http_replicas.TARGET_RATE
+            show(http_replicas.rows(backend, settings, int(size["http"]), replicas, rate=rate))
         with (
             fresh_store(backend, tmp / "watched", url) as on,
             fresh_store(backend, tmp / "unwatched", url) as off,

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.approval.errors import HELD_FOR_APPROVED_PERIOD
 from domain.approval.workflow import Period
 from domain.ids import stream_id
 from domain.outcomes import EventRef
@@ -139,5 +140,7 @@ class ApprovalBook(Aggregate):
 
     @event("HeldFactsReleased")
     def _held_facts_released(self, outcomes: dict[str, str], released_by: str) -> None:
-        for fact_id in outcomes:
-            self.held.pop(fact_id, None)
+        for fact_id, outcome in outcomes.items():
+            # Held again: its period was approved again before its release was recorded.
+            if outcome != HELD_FOR_APPROVED_PERIOD:
+                self.held.pop(fact_id, None)

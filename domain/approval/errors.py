@@ -6,6 +6,7 @@ from domain.errors import ConflictError
 
 PERIOD_APPROVED = "period_approved"
 HELD_FOR_APPROVED_PERIOD = "held_for_approved_period"
+HELD_WITH_OTHER_DETAILS = "held_with_other_details"
 UNITS_BELOW_NOT_APPROVED = "units_below_not_approved"
 
 

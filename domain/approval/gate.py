@@ -26,7 +26,8 @@ from domain.approval.subset import RecordBatch, Subset
 from domain.approval.workflow import RAMADAN
 from domain.clock import local_day
 from domain.distribution.commands import RecordDelivery
-from domain.errors import DomainError
+from domain.distribution.delivery_key import DELIVERY_ID_REUSED
+from domain.errors import ConflictError, DomainError
 from domain.ledger import last_position
 from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
 
@@ -103,8 +104,8 @@ class DeliveryGate:
             if rest.indices
             else BatchOutcome([], 0)
         )
-        held_at = self._hold(slug, whole, to_hold, actor, seals.locked(to_hold))
-        merged = {r.index: r for r in outcome.items} | answers
+        held_at, conflicting = self._hold(slug, whole, to_hold, actor, seals.locked(to_hold))
+        merged = {r.index: r for r in outcome.items} | answers | conflicting
         return BatchOutcome([merged[i] for i in range(len(items))], max(outcome.position, held_at))
 
     def _hold(
@@ -114,18 +115,26 @@ class DeliveryGate:
         locks: dict[int, Approval],
         actor: Actor,
         seals: list[PeriodSeal],
-    ) -> int:
+    ) -> tuple[int, dict[int, ItemResult]]:
         """Keep the locked items in the book; saved with their seals, so that an
-        un-approval saved meanwhile makes the batch decide again (and record them)."""
+        un-approval saved meanwhile makes the batch decide again (and record them).
+        Also answers the items refused because their id is held with other details."""
         book = self.approvals.book_to_change(OPERATION, slug, actor)
-        held = False
+        held, conflicting = False, {}
         for i, lock in sorted(locks.items()):
-            held = hold(book, lock, whole.items[i].delivery_id, whole.facts(i, actor)) or held
+            item, field = whole.items[i], f"items.{i}.delivery_id"
+            try:
+                facts = whole.facts(i, actor)
+                held = hold(book, lock, item.delivery_id, facts, field, DELIVERY_ID_REUSED) or held
+            except ConflictError as error:
+                conflicting[i] = ItemResult(
+                    i, item.delivery_id, ItemStatus.REJECTED, error.reason, field, code=error.code
+                )
         if not held:
-            return 0
+            return 0, conflicting
         for seal in seals:
             seal.count(0, 1, actor.name)
-        return last_position(self.approvals.ledger.save(*seals, book))
+        return last_position(self.approvals.ledger.save(*seals, book)), conflicting
 
     def release(self, slug: str, held: list[dict[str, Any]], actor: Actor) -> dict[str, str]:
         """Record the held deliveries of a period no longer approved; each one's answer."""

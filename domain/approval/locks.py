@@ -15,10 +15,15 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.actors import Actor
 from domain.approval.book import Approval, ApprovalBook
-from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, PeriodApprovedError
+from domain.approval.errors import (
+    HELD_FOR_APPROVED_PERIOD,
+    HELD_WITH_OTHER_DETAILS,
+    PeriodApprovedError,
+)
 from domain.approval.seal import PeriodSeal, load_seal
 from domain.approval.workflow import Period, period_of, workflow
 from domain.clock import local_day
+from domain.errors import ConflictError
 from domain.ledger import Ledger
 from domain.outcomes import ItemResult, ItemStatus
 
@@ -136,9 +141,41 @@ def held_reason(lock: Approval) -> str:
     )
 
 
-def hold(book: ApprovalBook, lock: Approval, fact_id: str, facts: dict[str, Any]) -> bool:
-    """Keep a fact in the book for the approved period; False when it is held already."""
-    if fact_id in book.held:
-        return False
-    book.hold(fact_id, lock.level, lock.unit, lock.period, facts)
-    return True
+def hold(
+    book: ApprovalBook,
+    lock: Approval,
+    fact_id: str,
+    facts: dict[str, Any],
+    field: str,
+    code: str | None = None,
+) -> bool:
+    """Keep a fact in the book for the approved period; False when it is held already.
+
+    Its id sent again with other details is refused (``field``, ``code``), as it would be
+    once recorded: the book keeps the details first held, and those are what the
+    un-approval records."""
+    held = book.held.get(fact_id)
+    if held is None:
+        book.hold(fact_id, lock.level, lock.unit, lock.period, facts)
+        return True
+    if _compared(held["facts"]) != _compared(facts):
+        raise ConflictError(
+            "already held for an approved period with other details: the details first "
+            "held are recorded when the period is un-approved",
+            field,
+            code or HELD_WITH_OTHER_DETAILS,
+        )
+    return False
+
+
+# Who sent it and the sealed contact (sealed afresh on each send) are not its details.
+NOT_DETAILS = frozenset({"sent_by", "contact"})
+
+
+def _compared(facts: dict[str, Any]) -> dict[str, Any]:
+    """The details of a held fact, each moment as an instant (an offset is no difference)."""
+    return {
+        name: datetime.fromisoformat(value) if name.endswith("_at") and value else value
+        for name, value in facts.items()
+        if name not in NOT_DETAILS
+    }

@@ -81,7 +81,8 @@ class GiftCommands(LedgerService):
             )
             store.receive(donation=gift.id.hex, donor=gift.donor, lines=gift.lines)
             fact = gift_fact(gift, actor.name)  # held instead, while its month is approved
-            return self._hold_or_save(store.code, gift.received_at, fact, actor, gift, store)
+            at = gift.received_at
+            return self._hold_or_save(store.code, at, fact, "receipt", actor, gift, store)
 
         return self.ledger.retrying(record)
 

@@ -40,7 +40,7 @@ class LogisticsCommands(LedgerService):
             if store.dispatch(command, actor.name):  # held instead, while its month is approved
                 fact = dispatch_fact(store_code, command, actor.name)
                 at = command.dispatched_at
-                outcome = self._hold_or_save(store_code, at, fact, actor, store)
+                outcome = self._hold_or_save(store_code, at, fact, "dispatch", actor, store)
             else:
                 outcome = Outcome(False, 0, store.event_of(command.dispatch, "version"))
             record = store.dispatches[command.dispatch]

@@ -87,13 +87,14 @@ class LedgerService:
         return self.locks.guard(DONATIONS, store, local_day(moment), field, actor, seals)
 
     def _hold_or_save(
-        self, store: str, moment: datetime, fact: Fact, actor: Actor, *new: Any
+        self, store: str, moment: datetime, fact: Fact, field: str, actor: Actor, *new: Any
     ) -> Outcome:
-        """Save a new fact with its store-month's seal; held instead while that is approved."""
+        """Save a new fact with its store-month's seal; held instead while that is approved
+        (``field``: its id's, named if that id is held with other details)."""
         if self.locks is None:
             return Outcome(True, self._save(*new))
         seal = self.locks.seal(DONATIONS, store, local_day(moment))
-        held = hold_single(self.locks, DONATIONS, seal, fact, actor)
+        held = hold_single(self.locks, DONATIONS, seal, fact, actor, field)
         return held if held is not None else Outcome(True, self._save(seal, *new))
 
     def _create(self, fresh: Any, what: str, field: str) -> Outcome:

@@ -73,7 +73,7 @@ class AssistanceService:
         if self.locks is None:
             return Outcome(True, self._save(case))
         seal = self.locks.seal(slug, site, local_day(opening.opened_at))
-        held = hold_single(self.locks, slug, seal, opening.fact(site, actor.name), actor)
+        held = hold_single(self.locks, slug, seal, opening.fact(site, actor.name), actor, "case")
         return held if held is not None else Outcome(True, self._save(seal, case))
 
     def release(self, slug: str, held: list[dict[str, Any]], actor: Actor) -> dict[str, str]:

@@ -172,6 +172,12 @@ def test_a_gift_and_a_dispatch_in_an_approved_month_answer_202_held_until_unappr
             http.post("/v1/donations/in-kind", json=late, headers=officer),  # resent
             http.post("/v1/stores/casa-central/dispatches", json=note, headers=officer),
         ]
+        dearer = {**late, "lines": [{**late["lines"][0], "value_mad": "350.00"}]}
+        more = {**note, "lines": [{"item": "rice", "quantity": "3"}]}
+        conflicts = [
+            http.post("/v1/donations/in-kind", json=dearer, headers=officer),
+            http.post("/v1/stores/casa-central/dispatches", json=more, headers=officer),
+        ]
         held = http.get(f"{d}/held", headers=keeper).json()
         unapproved = http.post(
             f"{d}/store/casa-central/{MONTH}/unapproval?wait=true",
@@ -187,6 +193,11 @@ def test_a_gift_and_a_dispatch_in_an_approved_month_answer_202_held_until_unappr
         ("held_for_approved_period", "held_for_approved_period")
     }
     assert "store 'casa-central' period 2020-03 was approved" in answers[0].json()["reason"]
+    assert [a.status_code for a in conflicts] == [409, 409], [a.text for a in conflicts]
+    assert [(a.json()["code"], a.json()["fields"][0]["field"]) for a in conflicts] == [
+        ("held_with_other_details", "receipt"),
+        ("held_with_other_details", "dispatch"),
+    ]
     assert [h["fact_id"] for h in held] == [
         "casa-central/in-kind/giver/r-9",
         "casa-central/dispatch/bl-9",
