@@ -19,7 +19,13 @@ from typing import Any
 from domain.actors import Actor
 from domain.approval.book import Approval
 from domain.approval.errors import HELD_FOR_APPROVED_PERIOD
-from domain.approval.locks import BatchSeals, PeriodLocks, hold
+from domain.approval.locks import (
+    HELD_WITH_OTHER_DETAILS_REASON,
+    BatchSeals,
+    PeriodLocks,
+    held_differs,
+    hold,
+)
 from domain.approval.seal import PeriodSeal
 from domain.approval.service import ApprovalService
 from domain.approval.subset import RecordBatch, Subset
@@ -93,7 +99,13 @@ class DeliveryGate:
         answers.update({i: _held(i, items[i].delivery_id, lock) for i, lock in to_hold.items()})
         if mode is not BatchMode.RECORD:  # held items count as refused: nothing is saved
             whole_try = whole.run(self.record_batch, slug, actor, BatchMode.DRY_RUN)
-            merged = {r.index: r for r in whole_try.items} | answers
+            book = self.approvals.book(OPERATION, slug)
+            reused = {
+                i: _reused(i, items[i].delivery_id)
+                for i in to_hold
+                if held_differs(book, items[i].delivery_id, whole.facts(i, actor))
+            }
+            merged = {r.index: r for r in whole_try.items} | answers | reused
             return BatchOutcome([merged[i] for i in range(len(items))], 0, committed=False)
         rest = Subset(
             [i for i in range(len(items)) if i not in locks], items, keys, legacy, contacts, refused
@@ -126,10 +138,8 @@ class DeliveryGate:
             try:
                 facts = whole.facts(i, actor)
                 held = hold(book, lock, item.delivery_id, facts, field, DELIVERY_ID_REUSED) or held
-            except ConflictError as error:
-                conflicting[i] = ItemResult(
-                    i, item.delivery_id, ItemStatus.REJECTED, error.reason, field, code=error.code
-                )
+            except ConflictError:
+                conflicting[i] = _reused(i, item.delivery_id)
         if not held:
             return 0, conflicting
         for seal in seals:
@@ -166,4 +176,16 @@ def _held(index: int, delivery_id: str, lock: Approval) -> ItemResult:
         "un-approves that period",
         f"items.{index}.delivered_at",
         code=HELD_FOR_APPROVED_PERIOD,
+    )
+
+
+def _reused(index: int, delivery_id: str) -> ItemResult:
+    """A held delivery's id sent again with other details: refused as a recorded one is."""
+    return ItemResult(
+        index,
+        delivery_id,
+        ItemStatus.REJECTED,
+        HELD_WITH_OTHER_DETAILS_REASON,
+        f"items.{index}.delivery_id",
+        code=DELIVERY_ID_REUSED,
     )

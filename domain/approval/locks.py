@@ -27,6 +27,11 @@ from domain.errors import ConflictError
 from domain.ledger import Ledger
 from domain.outcomes import ItemResult, ItemStatus
 
+HELD_WITH_OTHER_DETAILS_REASON = (
+    "already held for an approved period with other details: the details first held are "
+    "recorded when the period is un-approved"
+)
+
 
 class PeriodLocks:
     def __init__(self, ledger: Ledger, operation: str) -> None:
@@ -154,18 +159,22 @@ def hold(
     Its id sent again with other details is refused (``field``, ``code``), as it would be
     once recorded: the book keeps the details first held, and those are what the
     un-approval records."""
-    held = book.held.get(fact_id)
-    if held is None:
+    if fact_id not in book.held:
         book.hold(fact_id, lock.level, lock.unit, lock.period, facts)
         return True
-    if _compared(held["facts"]) != _compared(facts):
+    if held_differs(book, fact_id, facts):
         raise ConflictError(
-            "already held for an approved period with other details: the details first "
-            "held are recorded when the period is un-approved",
+            HELD_WITH_OTHER_DETAILS_REASON,
             field,
             code or HELD_WITH_OTHER_DETAILS,
         )
     return False
+
+
+def held_differs(book: ApprovalBook | None, fact_id: str, facts: dict[str, Any]) -> bool:
+    """Whether ``fact_id`` is held in ``book`` with other details than ``facts``."""
+    held = None if book is None else book.held.get(fact_id)
+    return held is not None and _compared(held["facts"]) != _compared(facts)
 
 
 # Who sent it and the sealed contact (sealed afresh on each send) are not its details.

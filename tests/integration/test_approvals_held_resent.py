@@ -18,7 +18,7 @@ from domain.distribution.delivery_key import DELIVERY_ID_REUSED
 from domain.donations.commands import DispatchLine
 from domain.errors import ConflictError
 from domain.marhaba.movement import REFERENCE_REUSED
-from domain.outcomes import ItemStatus
+from domain.outcomes import BatchMode, ItemStatus
 from tests.integration.test_approvals_held_store import (
     KEEPER,
     SITE,
@@ -84,6 +84,9 @@ def test_a_held_delivery_sent_again_with_other_details_is_refused_and_the_first_
         (ItemStatus.REJECTED, DELIVERY_ID_REUSED, "items.1.delivery_id"),
     ]
     assert "already held for an approved period with other details" in str(other.items[1].reason)
+    for mode in (BatchMode.DRY_RUN, BatchMode.ALL_OR_NOTHING):  # foretold as recording says
+        tried = container.distribution.record_deliveries(CAMPAIGN, [late(7)], ADMIN, mode)
+        assert (tried.items[0].code, tried.committed) == (DELIVERY_ID_REUSED, False)
     book = container.approvals.book("distribution", CAMPAIGN)
     assert book is not None and book.held["late-1"]["facts"]["household_size"] == 3
     unapprove(container, "committee", "casa-anfa")
