@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.bootstrap import Container, fed_elsewhere, lag_probe
+from adapters.bootstrap import Container
 from adapters.kafka.faults import KafkaFaults
+from adapters.projection_set import fed_elsewhere, lag_probe
 
 
 def readiness(container: Container) -> tuple[bool, dict[str, Any]]:

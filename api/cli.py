@@ -10,8 +10,10 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from adapters.bootstrap import STARTUP_ERRORS, Container, all_projections, bootstrap
+from adapters.bootstrap import Container, bootstrap
 from adapters.heap import settle_heap
+from adapters.prepare import STARTUP_ERRORS
+from adapters.projection_set import all_projections
 from adapters.settings import Settings
 from api.cli_audit import audit_app
 from api.cli_help import use_click_conventions

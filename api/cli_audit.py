@@ -20,7 +20,8 @@ from adapters.audit.findings import TamperedError
 from adapters.audit.monitor import HeadMonitor, MonitorError
 from adapters.audit.replay import ReplayReport
 from adapters.audit.signing import create_key_pair
-from adapters.bootstrap import Container, StoreUnavailableError, bootstrap
+from adapters.bootstrap import Container, bootstrap
+from adapters.prepare import StoreUnavailableError
 from adapters.settings import Settings
 from api.schemas.common import INT64_MAX, mad
 from domain.errors import DomainError

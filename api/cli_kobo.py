@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 
-from adapters.bootstrap import STARTUP_ERRORS, bootstrap, kobo_pull
+from adapters.bootstrap import bootstrap, kobo_pull
 from adapters.kobo.kobo_api import KoboApiError, KoboDataApi
 from adapters.kobo.pull import SyncReport
+from adapters.prepare import STARTUP_ERRORS
 from adapters.settings import Settings
 from domain.errors import DomainError
 

@@ -7,7 +7,8 @@ from typing import Annotated
 import httpx
 import typer
 
-from adapters.bootstrap import StoreUnavailableError, bootstrap
+from adapters.bootstrap import bootstrap
+from adapters.prepare import StoreUnavailableError
 from adapters.settings import Settings
 from adapters.simulator import readback
 from adapters.simulator.figures import MIN_SCALE, SEASON

@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 import psycopg
 
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container, bootstrap
+from adapters.bootstrap import Container, bootstrap
 from adapters.kafka.consumer import KafkaProjector, make_consumer
+from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.settings import Settings
 from domain.actors import Role
 from tests.conftest import PG_URL, TEST_SECRET, LiveServer, postgres_problem

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from adapters.bootstrap import TOTALS_PROJECTIONS
 from adapters.database import make_engine, metadata
+from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.settings import Settings
 from adapters.store import LedgerEventSource
 from adapters.views import SqlViewStore

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container
+from adapters.bootstrap import Container
+from adapters.projection_set import TOTALS_PROJECTIONS
 from domain.actors import Actor, Role
 from domain.distribution.commands import (
     DispatchKits,

@@ -7,13 +7,14 @@ import threading
 
 from prometheus_client import start_http_server
 
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container
+from adapters.bootstrap import Container
 from adapters.kafka.consumer import KafkaProjector, make_consumer, run_projector
 from adapters.kafka.producers import RecordProducer, make_producer
 from adapters.kafka.relay import Relay, TopicMismatchError, ensure_topic, run_relay
 from adapters.lag import LagProbe, RelayPositions
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
+from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.store import LedgerEventSource
 from adapters.wakeup import listen_for_appends
 from projections.runner import Runner

@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container
+from adapters.bootstrap import Container
+from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.simulator.donations import APPEAL, BEIRUT_AIRLIFT, SPECIAL_FUND
 from adapters.simulator.figures import Targets
 from adapters.simulator.marhaba_sites import OPERATION

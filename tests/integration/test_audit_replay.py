@@ -8,13 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlalchemy import text
 
 from adapters.audit.replay import Difference
-from adapters.bootstrap import (
-    COMMAND_PROJECTIONS,
-    TOTALS_PROJECTIONS,
-    Container,
-    all_projections,
-    bootstrap,
-)
+from adapters.bootstrap import Container, bootstrap
+from adapters.projection_set import COMMAND_PROJECTIONS, TOTALS_PROJECTIONS, all_projections
 from adapters.settings import Settings
 from domain.actors import Actor
 from domain.distribution.commands import RecordDelivery

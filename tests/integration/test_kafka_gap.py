@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container, bootstrap
+from adapters.bootstrap import Container, bootstrap
 from adapters.health import readiness
+from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.settings import Settings
 from api.cli import app as cli
 from tests.integration.test_audit_cli import cli_env

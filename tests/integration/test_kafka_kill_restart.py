@@ -21,9 +21,10 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container, bootstrap
+from adapters.bootstrap import Container, bootstrap
 from adapters.database import view_partitions
 from adapters.lag import RelayPositions
+from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.settings import Settings
 from tests.kafka_broker import KAFKA_CLIENTS, read_topic
 from tests.workload import assert_totals_exact, deliver, launch, stored_positions

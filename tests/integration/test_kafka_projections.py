@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container, bootstrap
+from adapters.bootstrap import Container, bootstrap
 from adapters.kafka.consumer import KafkaProjector, make_consumer, run_projector
 from adapters.lag import RelayPositions
+from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.settings import Settings
 from tests.integration.test_kafka_relay import drain, make_relay
 from tests.kafka_broker import read_topic

@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from adapters.bootstrap import TOTALS_PROJECTIONS, Container
+from adapters.bootstrap import Container
+from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.settings import Settings
 from adapters.simulator import readback
 from adapters.simulator.earlier_seasons import STORE_WIDE, Seasons

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from adapters.bootstrap import StoreUnavailableError, bootstrap
+from adapters.bootstrap import bootstrap
 from adapters.database import schema_versions
 from adapters.health import readiness
+from adapters.prepare import StoreUnavailableError
 from adapters.schema import SchemaTooNewError
 from adapters.settings import Settings
 from api.cli import app
