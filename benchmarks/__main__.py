@@ -264,6 +264,8 @@ def scale_run(
                 point = scale.measure(backend, factor, args.postgres_url, Path(tmp))
             points.append(point)
             print(backend, f"x{factor:g}", f"{point.events:,} events", point.figures, flush=True)
+            if point.checked != "every figure":  # a point whose season did not add up says so
+                notes.append(f"{backend} x{factor:g}: published figures not shown: {point.checked}")
             minutes = (time.perf_counter() - started) / 60
             done = f"load average after it: {machine.load()}; {minutes:.1f} min so far"
             # Written after each point: a long sweep stopped part-way keeps what it measured.

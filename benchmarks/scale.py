@@ -43,6 +43,7 @@ class Point:
     scale: float
     events: int
     figures: dict[str, float]
+    checked: str = "every figure"  # the published figures' check: "every figure" or which not
 
 
 def measure(backend: str, scale: float, postgres_url: str, where: Path) -> Point:
@@ -66,7 +67,7 @@ def measure(backend: str, scale: float, postgres_url: str, where: Path) -> Point
         "bytes": size / events,
         "rss": max(replay["peak_rss_mb"], rebuilt["peak_rss_mb"]),
     }
-    return Point(backend, scale, events, figures)
+    return Point(backend, scale, events, figures, rows[1].target)
 
 
 def store_bytes(settings: Settings) -> int:
@@ -135,6 +136,7 @@ def chart(points: list[Point], where: Path) -> None:
             xs, ys = [p.events for p in mine], [p.figures[name] for p in mine]
             axis.plot(xs, ys, marker="o", label=backend)
         axis.set_xscale("log")
+        axis.set_ylim(bottom=0)  # from zero, so that a slope looks as large as it is
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("events stored")
         axis.set_ylabel(unit)

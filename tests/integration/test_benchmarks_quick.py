@@ -68,3 +68,20 @@ def test_quick_benchmarks_run_and_write_results(backend: str, tmp_path: Path) ->
     assert len(BENCHES) == len(benches) + (relay.broker_problem() is not None)
     replay = next(line for line in rows if "published figures" in line)
     assert replay.rstrip(" |").endswith("yes")
+
+
+def test_a_tiny_scale_run_writes_its_table_and_chart_and_says_the_figures_held(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "RESULTS.md"
+
+    assert main(["--scales", "0.001", "--backends", "sqlite", "--output", str(output)]) == 0
+
+    written = output.read_text(encoding="utf-8")
+    rows = [
+        line
+        for line in written.splitlines()
+        if [c.strip() for c in line.split("|")[1:3]] == ["sqlite", "x0.001"]
+    ]
+    assert len(rows) == 1 and "published figures not shown" not in written
+    assert (tmp_path / "scale.png").stat().st_size > 0
