@@ -1189,8 +1189,11 @@ def verify_export(
 ) -> Report:
     """Check an NDJSON export against a signed tree head, streaming.
 
-    Memory is constant apart from the two Merkle frontiers (O(log n)) and the
-    failure lists (capped at 100 entries each).  Raises MalformedInputError for
+    Memory grows with the streams, not the records: each stream's last version is
+    kept to check that its versions run 1, 2, 3 (about 130 bytes a stream: 57 MB
+    peak for 300,000 streams, 440 MB for 3,000,000); beside it, the two Merkle
+    frontiers (O(log n)) and the failure lists (capped at 100 entries each).
+    Raises MalformedInputError for
     input that cannot be read; everything else ends up in the Report.  Lines as
     the exporter writes them take a fast path (_canonical_fields) that reads
     exactly what the strict JSON path would; all others take the strict path.
