@@ -162,13 +162,10 @@ def backend_rows(
     if "http" in only:
         with fresh_store(backend, tmp / "http", url) as settings:
             show(http_ingest.rows(backend, settings, int(size["http"]), free_port()))
-        with fresh_store(backend, tmp / "replicas", url) as settings:
-            replicas = [free_port(), free_port()]
-            show(http_replicas.rows(backend, settings, int(size["http"]), replicas))
-        with fresh_store(backend, tmp / "paced", url) as settings:
-            replicas = [free_port(), free_port()]
-            rate = http_replicas.TARGET_RATE
-            show(http_replicas.rows(backend, settings, int(size["http"]), replicas, rate=rate))
+        for load, rate in (("replicas", None), ("paced", http_replicas.TARGET_RATE)):
+            with fresh_store(backend, tmp / load, url) as settings:
+                replicas = [free_port(), free_port()]
+                show(http_replicas.rows(backend, settings, int(size["http"]), replicas, rate=rate))
         with (
             fresh_store(backend, tmp / "watched", url) as on,
             fresh_store(backend, tmp / "unwatched", url) as off,
@@ -264,8 +261,10 @@ def scale_run(
                 point = scale.measure(backend, factor, args.postgres_url, Path(tmp))
             points.append(point)
             print(backend, f"x{factor:g}", f"{point.events:,} events", point.figures, flush=True)
-            if point.checked != "every figure":  # a point whose season did not add up says so
-                notes.append(f"{backend} x{factor:g}: published figures not shown: {point.checked}")
+            if point.not_shown:  # a point whose season did not add up says so
+                notes.append(
+                    f"{backend} x{factor:g}: published figures not shown: {point.not_shown}"
+                )
             minutes = (time.perf_counter() - started) / 60
             done = f"load average after it: {machine.load()}; {minutes:.1f} min so far"
             # Written after each point: a long sweep stopped part-way keeps what it measured.

@@ -43,7 +43,7 @@ class Point:
     scale: float
     events: int
     figures: dict[str, float]
-    checked: str = "every figure"  # the published figures' check: "every figure" or which not
+    not_shown: str = ""  # the published figures its replay or totals did not show, if any
 
 
 def measure(backend: str, scale: float, postgres_url: str, where: Path) -> Point:
@@ -67,7 +67,7 @@ def measure(backend: str, scale: float, postgres_url: str, where: Path) -> Point
         "bytes": size / events,
         "rss": max(replay["peak_rss_mb"], rebuilt["peak_rss_mb"]),
     }
-    return Point(backend, scale, events, figures, rows[1].target)
+    return Point(backend, scale, events, figures, "" if rows[1].met else rows[1].target)
 
 
 def store_bytes(settings: Settings) -> int:

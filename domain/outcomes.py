@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from domain.errors import DomainError
+
 
 class ItemStatus(StrEnum):
     RECORDED = "recorded"
@@ -66,6 +68,12 @@ class ItemResult:
     @property
     def delivery_id(self) -> str:
         return self.item_id
+
+
+def refused_item(index: int, item_id: str, error: DomainError) -> ItemResult:
+    """A batch item refused for ``error``, its field named within the item."""
+    field = f"items.{index}.{error.field or 'item'}"
+    return ItemResult(index, item_id, ItemStatus.REJECTED, error.reason, field, code=error.code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,19 @@ class PeriodApprovedError(ConflictError):
         )
 
 
+class HeldWithOtherDetailsError(ConflictError):
+    """A held fact's id sent again with other details: refused as a recorded one would be;
+    the details first held are the ones the un-approval records."""
+
+    def __init__(self, field: str, code: str | None = None) -> None:
+        super().__init__(
+            "already held for an approved period with other details: the details first held "
+            "are recorded when the period is un-approved",
+            field,
+            code or HELD_WITH_OTHER_DETAILS,
+        )
+
+
 class ApprovalOrderError(ConflictError):
     """A level approves only once every unit below it is approved for the period."""
 

@@ -18,14 +18,8 @@ from typing import Any
 
 from domain.actors import Actor
 from domain.approval.book import Approval
-from domain.approval.errors import HELD_FOR_APPROVED_PERIOD
-from domain.approval.locks import (
-    HELD_WITH_OTHER_DETAILS_REASON,
-    BatchSeals,
-    PeriodLocks,
-    held_differs,
-    hold,
-)
+from domain.approval.errors import HELD_FOR_APPROVED_PERIOD, HeldWithOtherDetailsError
+from domain.approval.locks import BatchSeals, PeriodLocks, held_differs, hold
 from domain.approval.seal import PeriodSeal
 from domain.approval.service import ApprovalService
 from domain.approval.subset import RecordBatch, Subset
@@ -33,9 +27,9 @@ from domain.approval.workflow import RAMADAN
 from domain.clock import local_day
 from domain.distribution.commands import RecordDelivery
 from domain.distribution.delivery_key import DELIVERY_ID_REUSED
-from domain.errors import ConflictError, DomainError
+from domain.errors import DomainError
 from domain.ledger import last_position
-from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus
+from domain.outcomes import BatchMode, BatchOutcome, ItemResult, ItemStatus, refused_item
 
 OPERATION = RAMADAN.operation
 
@@ -134,12 +128,14 @@ class DeliveryGate:
         book = self.approvals.book_to_change(OPERATION, slug, actor)
         held, conflicting = False, {}
         for i, lock in sorted(locks.items()):
-            item, field = whole.items[i], f"items.{i}.delivery_id"
+            delivery_id = whole.items[i].delivery_id
             try:
                 facts = whole.facts(i, actor)
-                held = hold(book, lock, item.delivery_id, facts, field, DELIVERY_ID_REUSED) or held
-            except ConflictError:
-                conflicting[i] = _reused(i, item.delivery_id)
+                held = (
+                    hold(book, lock, delivery_id, facts, "delivery_id", DELIVERY_ID_REUSED) or held
+                )
+            except HeldWithOtherDetailsError as error:
+                conflicting[i] = refused_item(i, delivery_id, error)
         if not held:
             return 0, conflicting
         for seal in seals:
@@ -180,12 +176,6 @@ def _held(index: int, delivery_id: str, lock: Approval) -> ItemResult:
 
 
 def _reused(index: int, delivery_id: str) -> ItemResult:
-    """A held delivery's id sent again with other details: refused as a recorded one is."""
-    return ItemResult(
-        index,
-        delivery_id,
-        ItemStatus.REJECTED,
-        HELD_WITH_OTHER_DETAILS_REASON,
-        f"items.{index}.delivery_id",
-        code=DELIVERY_ID_REUSED,
-    )
+    """A held delivery's id sent again with other details, as recording it answers."""
+    error = HeldWithOtherDetailsError("delivery_id", DELIVERY_ID_REUSED)
+    return refused_item(index, delivery_id, error)

@@ -17,20 +17,14 @@ from domain.actors import Actor
 from domain.approval.book import Approval, ApprovalBook
 from domain.approval.errors import (
     HELD_FOR_APPROVED_PERIOD,
-    HELD_WITH_OTHER_DETAILS,
+    HeldWithOtherDetailsError,
     PeriodApprovedError,
 )
 from domain.approval.seal import PeriodSeal, load_seal
 from domain.approval.workflow import Period, period_of, workflow
 from domain.clock import local_day
-from domain.errors import ConflictError
 from domain.ledger import Ledger
 from domain.outcomes import ItemResult, ItemStatus
-
-HELD_WITH_OTHER_DETAILS_REASON = (
-    "already held for an approved period with other details: the details first held are "
-    "recorded when the period is un-approved"
-)
 
 
 class PeriodLocks:
@@ -155,19 +149,12 @@ def hold(
     code: str | None = None,
 ) -> bool:
     """Keep a fact in the book for the approved period; False when it is held already.
-
-    Its id sent again with other details is refused (``field``, ``code``), as it would be
-    once recorded: the book keeps the details first held, and those are what the
-    un-approval records."""
+    Its id sent again with other details raises HeldWithOtherDetailsError(field, code)."""
     if fact_id not in book.held:
         book.hold(fact_id, lock.level, lock.unit, lock.period, facts)
         return True
     if held_differs(book, fact_id, facts):
-        raise ConflictError(
-            HELD_WITH_OTHER_DETAILS_REASON,
-            field,
-            code or HELD_WITH_OTHER_DETAILS,
-        )
+        raise HeldWithOtherDetailsError(field, code)
     return False
 
 

@@ -25,7 +25,7 @@ from domain.distribution.gate import ListGate
 from domain.distribution.household import Household
 from domain.distribution.refusals import ALREADY_SERVED, NO_STOCK
 from domain.errors import DomainError
-from domain.outcomes import ItemResult, ItemStatus
+from domain.outcomes import ItemResult, ItemStatus, refused_item
 
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_HOUSEHOLD_SIZE = 40
@@ -73,14 +73,7 @@ class BatchDecision:
         try:
             return self._decide(index, item, key, hid, contact)
         except DomainError as error:
-            return ItemResult(
-                index,
-                item.delivery_id,
-                ItemStatus.REJECTED,
-                error.reason,
-                f"items.{index}.{error.field or 'item'}",
-                code=error.code,
-            )
+            return refused_item(index, item.delivery_id, error)
 
     def _decide(
         self,

@@ -79,6 +79,7 @@ def refused(first: InKindLine, indexes: list[int], error: DomainError) -> list[I
             ItemStatus.REJECTED,
             error.reason if line in (None, number) else sibling,
             f"items.{index}.{field if line in (None, number) else 'receipt'}",
+            code=error.code if line in (None, number) else None,
         )
         for number, index in enumerate(indexes)
     ]

@@ -20,8 +20,7 @@ from domain.approval.workflow import Period, period_of
 from domain.clock import local_day
 from domain.donations.held import gift_fact
 from domain.donations.in_kind import InKindDonation
-from domain.errors import ConflictError
-from domain.outcomes import ItemResult, ItemStatus
+from domain.outcomes import ItemResult
 
 Key = tuple[str, str]  # (store, month)
 
@@ -54,21 +53,11 @@ class MonthSeals:
         self, lock: Approval, gift: InKindDonation, receipt: str, indexes: list[int]
     ) -> list[ItemResult]:
         """Keep the gift in the book (once: a resend while held is held again; with other
-        details, refused)."""
+        details, HeldWithOtherDetailsError on its receipt)."""
         if self.book is None:
             self.book = self.locks.book_to_hold(self.scope, self.actor)
-        field = f"items.{indexes[0]}.receipt"
-        try:
-            if hold(self.book, lock, *gift_fact(gift, self.actor.name), field):
-                self.counts[self._key(gift.store, gift.received_at)][1] += 1
-        except ConflictError as error:
-            return [
-                ItemResult(
-                    i, receipt, ItemStatus.REJECTED, error.reason, f"items.{i}.receipt",
-                    code=error.code,
-                )
-                for i in indexes
-            ]  # fmt: skip
+        if hold(self.book, lock, *gift_fact(gift, self.actor.name), "receipt"):
+            self.counts[self._key(gift.store, gift.received_at)][1] += 1
         return [held_answer(i, receipt, lock, f"items.{i}.received_at") for i in indexes]
 
     def changed(self, recorded: Iterable[InKindDonation]) -> list[Any]:

@@ -9,19 +9,18 @@ the same atomic save (see ``domain.approval.seal``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from domain.actors import Actor
 from domain.approval.book import ApprovalBook
+from domain.approval.errors import HeldWithOtherDetailsError
 from domain.approval.locks import PeriodLocks, held_answer, hold
 from domain.approval.seal import PeriodSeal
 from domain.clock import local_day
-from domain.errors import ConflictError
 from domain.marhaba.commands import RecordMovement, SiteMovement
 from domain.marhaba.movement import REFERENCE_REUSED
-from domain.outcomes import ItemResult, ItemStatus
+from domain.outcomes import ItemResult, ItemStatus, refused_item
 
 
 class ApprovedDays:
@@ -54,14 +53,10 @@ class ApprovedDays:
             self.book = self.locks.book_to_hold(self.slug, self.actor)
         fact = fact_id(item.site, item.movement.reference)
         try:
-            reference = f"items.{result.index}.reference"
-            if hold(self.book, lock, fact, self._facts(item), reference, REFERENCE_REUSED):
+            if hold(self.book, lock, fact, self._facts(item), "reference", REFERENCE_REUSED):
                 self.counts[key][1] += 1  # not when sent again while held: held once
-        except ConflictError as error:
-            return replace(
-                result, status=ItemStatus.REJECTED, reason=error.reason, field=reference,
-                code=error.code,
-            )  # fmt: skip
+        except HeldWithOtherDetailsError as error:
+            return refused_item(result.index, result.item_id, error)
         field = f"items.{result.index}.moved_at"
         return held_answer(result.index, result.item_id, lock, field)
 

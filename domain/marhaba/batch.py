@@ -18,7 +18,7 @@ from domain.marhaba.movement import MAX_TRAVELLERS, REFERENCE_REUSED, Movement
 from domain.marhaba.operation import Operation
 from domain.marhaba.site import Site
 from domain.marhaba.vocabulary import Direction, Mode, check_count, choose
-from domain.outcomes import EventRef, ItemResult, ItemStatus
+from domain.outcomes import EventRef, ItemResult, ItemStatus, refused_item
 
 
 class MovementBatch:
@@ -41,14 +41,7 @@ class MovementBatch:
         try:
             return self._decide(index, item, mid)
         except DomainError as error:
-            return ItemResult(
-                index,
-                item.reference,
-                ItemStatus.REJECTED,
-                error.reason,
-                f"items.{index}.{error.field or 'item'}",
-                code=error.code,
-            )
+            return refused_item(index, item.reference, error)
 
     def _decide(self, index: int, item: RecordMovement, mid: UUID) -> ItemResult:
         original = self.pending.get(mid) or self.known.get(mid)
