@@ -13,18 +13,17 @@ too, and the fold of the tail gives the same answer (``projections.as_of``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, insert, select
+from sqlalchemy import Connection, Engine, and_, func, insert, select
 
 from adapters.database import (
     checkpoint_counts,
     checkpoint_labels,
+    checkpoint_scopes,
     view_checkpoints,
-    view_counts,
-    view_labels,
     view_positions,
 )
 from projections.ports import Checkpoint
@@ -37,6 +36,16 @@ _COPY = (
     'WHERE "view" = {mark} AND position = {mark})'
 )
 
+# The scopes a checkpoint holds, listed from the rows it just copied.
+_LIST_SCOPES = (
+    'INSERT INTO checkpoint_scopes ("view", scope, position) '
+    'SELECT DISTINCT "view", scope, {mark} FROM ('
+    'SELECT "view", scope FROM checkpoint_counts WHERE "view" = {mark} AND position = {mark} '
+    'UNION SELECT "view", scope FROM checkpoint_labels WHERE "view" = {mark} AND position = {mark}'
+    ") AS copied"
+)
+_CHUNK = 500  # scopes bound in one statement, under SQLite's and psycopg's limits
+
 
 class SqlCheckpoints:
     def __init__(self, engine: Engine) -> None:
@@ -48,6 +57,8 @@ class SqlCheckpoints:
         self._copy_labels = _COPY.format(
             target="checkpoint_labels", source="view_labels", key="name", mark=mark
         )
+        self._list_scopes = _LIST_SCOPES.format(mark=mark)
+        self._mark = mark
 
     def latest(self, names: Sequence[str]) -> Checkpoint | None:
         """The newest checkpoint that holds every one of ``names``."""
@@ -65,8 +76,15 @@ class SqlCheckpoints:
             row = conn.execute(query).first()
         return Checkpoint(int(row[0]), _aware(row[1])) if row else None
 
-    def write(self, names: Sequence[str], position: int, stamp: datetime) -> bool:
-        """Copy each view's rows at ``position``; False, writing nothing, if one moved on."""
+    def write(
+        self,
+        names: Sequence[str],
+        position: int,
+        stamp: datetime,
+        changed: Mapping[str, frozenset[str] | None] | None = None,
+    ) -> bool:
+        """Copy each view's changed scopes at ``position``; False, writing nothing, if one
+        moved on. A view ``changed`` does not name, or names with ``None``, is copied whole."""
         with self.engine.begin() as conn:
             moved = conn.execute(
                 select(view_positions.c.view).where(
@@ -77,12 +95,23 @@ class SqlCheckpoints:
                 return False
             now = datetime.now(UTC)
             for view in names:
-                guard = (position, view, view, position)
-                conn.exec_driver_sql(self._copy_counts, guard)
-                conn.exec_driver_sql(self._copy_labels, guard)
+                self._copy(conn, view, position, (changed or {}).get(view))
                 row = {"view": view, "position": position, "stamp": _utc(stamp), "created_at": now}
                 conn.execute(insert(view_checkpoints).values(**row))
         return True
+
+    def _copy(
+        self, conn: Connection, view: str, position: int, scopes: frozenset[str] | None
+    ) -> None:
+        guard = (position, view, view, position)
+        if scopes is None:
+            conn.exec_driver_sql(self._copy_counts, guard)
+            conn.exec_driver_sql(self._copy_labels, guard)
+        for chunk in _chunks(sorted(scopes or ())):
+            among = f" AND scope IN ({', '.join([self._mark] * len(chunk))})"
+            conn.exec_driver_sql(self._copy_counts + among, (*guard, *chunk))
+            conn.exec_driver_sql(self._copy_labels + among, (*guard, *chunk))
+        conn.exec_driver_sql(self._list_scopes, (position, view, position, view, position))
 
     def nearest(self, view: str, instant: datetime) -> Checkpoint | None:
         """The last checkpoint of ``view`` whose every event is stamped at or before ``instant``."""
@@ -97,19 +126,25 @@ class SqlCheckpoints:
         return Checkpoint(int(row[0]), _aware(row[1])) if row else None
 
     def table(self, view: str, position: int, scope: str) -> Table:
-        """One scope of a view as its checkpoint at ``position`` holds it."""
+        """One scope of a view as the checkpoint at ``position`` holds it: from the last
+        checkpoint up to it that copied the scope (none: the scope had no rows yet)."""
         table = Table()
-        counts, labels = checkpoint_counts.c, checkpoint_labels.c
+        counts, labels, held = checkpoint_counts.c, checkpoint_labels.c, checkpoint_scopes.c
+        copied = (
+            select(func.max(held.position))
+            .where(held.view == view, held.scope == scope, held.position <= position)
+            .scalar_subquery()
+        )
         with self.engine.connect() as conn:
             for d, m, k, v in conn.execute(
                 select(counts.dimension, counts.member, counts.measure, counts.value).where(
-                    _at(counts, view, position, scope), counts.value != 0
+                    _at(counts, view, copied, scope), counts.value != 0
                 )
             ):
                 table.counts[(d, m, k)] = int(v)
             for d, m, n, v in conn.execute(
                 select(labels.dimension, labels.member, labels.name, labels.value).where(
-                    _at(labels, view, position, scope)
+                    _at(labels, view, copied, scope)
                 )
             ):
                 table.labels[(d, m, n)] = v
@@ -125,48 +160,42 @@ class SqlCheckpoints:
             return [int(p) for p in conn.execute(query).scalars()]
 
     def rows(self, view: str, position: int) -> dict[str, dict[Any, Any]]:
-        """Every row of one checkpoint, keyed as ``SqlViewStore.view_rows`` keys a live view."""
+        """Every row the checkpoint at ``position`` holds, each scope from the checkpoint
+        that copied it last, keyed as ``view_rows`` keys a live view."""
+        held = checkpoint_scopes.c
+        copies = (
+            select(held.scope, func.max(held.position).label("copied"))
+            .where(held.view == view, held.position <= position)
+            .group_by(held.scope)
+            .subquery()
+        )
         counts, labels = checkpoint_counts.c, checkpoint_labels.c
         with self.engine.connect() as conn:
             found_counts = {
-                (s, d, m, k): int(v)
-                for s, d, m, k, v in conn.execute(
-                    select(
-                        counts.scope, counts.dimension, counts.member, counts.measure, counts.value
-                    ).where(counts.view == view, counts.position == position, counts.value != 0)
-                )
+                key: int(v) for key, v in _held(conn, counts, counts.measure, view, copies) if v
             }
-            found_labels = {
-                (s, d, m, n): v
-                for s, d, m, n, v in conn.execute(
-                    select(
-                        labels.scope, labels.dimension, labels.member, labels.name, labels.value
-                    ).where(labels.view == view, labels.position == position)
-                )
-            }
+            found_labels = dict(_held(conn, labels, labels.name, view, copies))
         return {"counts": found_counts, "labels": found_labels}
 
 
-def view_rows(engine: Engine, view: str) -> dict[str, dict[Any, Any]]:
-    """Every row of one live view, keyed as ``SqlCheckpoints.rows`` keys a checkpoint."""
-    with engine.connect() as conn:
-        counts = {
-            tuple(r[1:5]): int(r[5])
-            for r in conn.execute(select(view_counts).where(view_counts.c.view == view))
-            if r[5]
-        }
-        labels = {
-            tuple(r[1:5]): r[5]
-            for r in conn.execute(select(view_labels).where(view_labels.c.view == view))
-        }
-    return {"counts": counts, "labels": labels}
+def _held(conn: Connection, c: Any, key: Any, view: str, copies: Any) -> Iterator[Any]:
+    query = select(c.scope, c.dimension, c.member, key, c.value).where(
+        c.view == view, c.scope == copies.c.scope, c.position == copies.c.copied
+    )
+    for s, d, m, k, v in conn.execute(query):
+        yield (s, d, m, k), v
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 def _count_views() -> Any:
     return func.count(view_checkpoints.c.view)
 
 
-def _at(columns: Any, view: str, position: int, scope: str) -> Any:
+def _at(columns: Any, view: str, position: Any, scope: str) -> Any:
     return and_(columns.view == view, columns.position == position, columns.scope == scope)
 
 
@@ -178,42 +207,3 @@ def _utc(moment: datetime) -> datetime:
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; every stamp written is UTC.
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-Mismatch = tuple[str, int, tuple[str, ...], Any, Any]
-"""A checkpoint field that differs from the replay: view, position, key, kept, replayed."""
-
-
-def rebuild_through_checkpoints(
-    rebuild_to: Callable[[dict[str, int]], int],
-    fresh: Engine,
-    checkpoints: SqlCheckpoints,
-    targets: dict[str, int],
-) -> tuple[int, list[Mismatch]]:
-    """Rebuild in stages that stop at every checkpoint and compare it with the rebuilt rows.
-
-    ``rebuild_to(stops)`` folds each view of the fresh store (``fresh``) up to its stop.
-    """
-    held = {
-        view: {p for p in checkpoints.positions(view) if p <= target}
-        for view, target in targets.items()
-    }
-    goal = max(targets.values(), default=0)
-    read, mismatches = 0, list[Mismatch]()
-    for stop in sorted(set().union(*held.values(), {goal})):
-        read += rebuild_to({view: min(target, stop) for view, target in targets.items()})
-        for view, positions in held.items():
-            if stop in positions:
-                kept, rebuilt = checkpoints.rows(view, stop), view_rows(fresh, view)
-                mismatches.extend(_mismatches(view, stop, kept, rebuilt))
-    return read, mismatches
-
-
-def _mismatches(
-    view: str, position: int, kept: dict[str, dict[Any, Any]], rebuilt: dict[str, dict[Any, Any]]
-) -> Iterator[Mismatch]:
-    for kind in ("counts", "labels"):
-        a, b = kept[kind], rebuilt[kind]
-        for key in sorted(a.keys() | b.keys()):
-            if a.get(key) != b.get(key):
-                yield view, position, key, a.get(key), b.get(key)

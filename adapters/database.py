@@ -20,7 +20,9 @@ from sqlalchemy import (
 
 from adapters.settings import Settings
 
-SCHEMA_VERSION = 1
+# 2: checkpoints copy only the scopes that changed, listed in checkpoint_scopes; a
+# build that knows 1 would write checkpoints without that list, so it must not start.
+SCHEMA_VERSION = 2
 metadata = MetaData()
 
 view_counts = Table(
@@ -83,6 +85,16 @@ def _checkpoint_rows(name: str, key: str, value: BigInteger | Text) -> Table:
 
 checkpoint_counts = _checkpoint_rows("checkpoint_counts", "measure", BigInteger())
 checkpoint_labels = _checkpoint_rows("checkpoint_labels", "name", Text())
+
+# Which scopes each checkpoint copied: a scope is read from the last checkpoint at or
+# before the one asked for that copied it (its rows have not changed since).
+checkpoint_scopes = Table(
+    "checkpoint_scopes",
+    metadata,
+    Column("view", String(40), primary_key=True),
+    Column("scope", String(80), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+)
 
 relay_positions = Table(
     "relay_positions",

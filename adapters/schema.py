@@ -6,7 +6,7 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, insert, select, text, update
 
 from adapters.database import SCHEMA_VERSION, schema_versions
 from adapters.settings import Settings
@@ -21,15 +21,32 @@ def check_schema_version(engine: Engine) -> None:
         found = conn.execute(
             select(schema_versions.c.version).where(schema_versions.c.component == "tadamon")
         ).scalar()
-        if found is None:
-            conn.execute(
-                insert(schema_versions).values(component="tadamon", version=SCHEMA_VERSION)
-            )
-        elif found > SCHEMA_VERSION:
+        if found is not None and found > SCHEMA_VERSION:
             raise SchemaTooNewError(
                 f"the database was written by a newer Tadamon (schema {found}, this "
                 f"build knows {SCHEMA_VERSION}); upgrade the application"
             )
+        for version in range(found or 1, SCHEMA_VERSION):
+            conn.execute(text(_UPGRADES[version]))
+        if found is None:
+            conn.execute(
+                insert(schema_versions).values(component="tadamon", version=SCHEMA_VERSION)
+            )
+        elif found < SCHEMA_VERSION:
+            mine = schema_versions.c.component == "tadamon"
+            conn.execute(update(schema_versions).where(mine).values(version=SCHEMA_VERSION))
+
+
+# The statement that takes a database from each version to the next, run once, in the
+# same transaction as the version's change.
+_UPGRADES = {
+    # Checkpoints written before 2 copied every scope: list each as copied.
+    1: (
+        'INSERT INTO checkpoint_scopes ("view", scope, position) '
+        'SELECT "view", scope, position FROM checkpoint_counts '
+        'UNION SELECT "view", scope, position FROM checkpoint_labels'
+    ),
+}
 
 
 @contextmanager

@@ -70,8 +70,8 @@ class Settings(BaseSettings):
     checkpoint_every_events: int = Field(
         20_000,
         ge=0,
-        description="the runner copies every view this often (events) so ?as_of= folds only "
-        "the tail from the nearest copy; 0: never",
+        description="the runner copies what changed in every view this often (events) so "
+        "?as_of= folds only the tail from the nearest copy; 0: never",
     )
     completeness_delay_days: int = Field(
         1,

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.database import (
     checkpoint_counts,
     checkpoint_labels,
+    checkpoint_scopes,
     view_checkpoints,
     view_counts,
     view_labels,
@@ -106,6 +107,7 @@ class SqlViewStore:
             view_checkpoints,
             checkpoint_counts,
             checkpoint_labels,
+            checkpoint_scopes,
             view_partitions,
         )
         dropped: dict[str, int] = {}

@@ -97,6 +97,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--scales", help="the scale run instead: season sizes, e.g. 0.1,1,5,10 (see scale.py)"
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="scale run: keep the points already in --output that this run does not measure",
+    )
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--only", default=",".join(BENCHES), help=f"some of: {','.join(BENCHES)}")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
@@ -250,7 +255,14 @@ def main(argv: list[str] | None = None) -> int:
 def scale_run(
     args: argparse.Namespace, backends: list[str], described: dict[str, str], notes: list[str]
 ) -> int:
-    points = []
+    points: list[scale.Point] = []
+    planned = {(b, float(f)) for b in backends for f in args.scales.split(",")}
+    kept = [p for p in scale.earlier(args.output) if (p.backend, p.scale) not in planned]
+    kept = kept if args.keep else []
+    if kept:
+        notes.append(
+            "kept from the earlier run: " + ", ".join(f"{p.backend} x{p.scale:g}" for p in kept)
+        )
     started = time.perf_counter()
     factors = [float(s) for s in args.scales.split(",")]
     for factor in factors:  # refused before an hour of generation, not after
@@ -268,7 +280,7 @@ def scale_run(
             minutes = (time.perf_counter() - started) / 60
             done = f"load average after it: {machine.load()}; {minutes:.1f} min so far"
             # Written after each point: a long sweep stopped part-way keeps what it measured.
-            scale.write(args.output, points, described, [*notes, done])
+            scale.write(args.output, scale.merged(kept, points), described, [*notes, done])
     print(f"\nwritten to {args.output} and {scale.CHART.name} beside it")
     return 0
 

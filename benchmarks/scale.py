@@ -1,6 +1,6 @@
 """The scale run: the season at several sizes on each store, and what each size costs.
 
-    python -m benchmarks --scales 0.1,1,5,10 [--backends sqlite,postgres]
+    python -m benchmarks --scales 0.1,1,5,10 [--backends sqlite,postgres] [--keep]
 
 For each store and season scale: the season generated through the services (ingest),
 the rebuild and the in-memory replay in their own processes (rate and peak RSS), the
@@ -82,6 +82,27 @@ def store_bytes(settings: Settings) -> int:
     with psycopg.connect(settings.database_url) as conn:
         row = conn.execute(query, (settings.database_schema,)).fetchone()
     return int(row[0]) if row else 0
+
+
+def earlier(path: Path) -> list[Point]:
+    """The points the scale section of ``path`` holds (``--keep``: a run adds to them)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    section = text.partition(START)[2].partition(END)[0]
+    points = []
+    for line in section.splitlines():
+        cells = [c.strip().replace(",", "") for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 + len(FIGURES) or not cells[1].startswith("x"):
+            continue  # the header, its rule, or not a row at all
+        figures = {name: float(v) for (name, _, _), v in zip(FIGURES, cells[3:], strict=True)}
+        points.append(Point(cells[0], float(cells[1][1:]), int(cells[2]), figures))
+    return points
+
+
+def merged(kept: list[Point], new: list[Point]) -> list[Point]:
+    """``kept`` with ``new`` in the place of any point at the same store and scale."""
+    measured = {(p.backend, p.scale) for p in new}
+    together = [p for p in kept if (p.backend, p.scale) not in measured] + new
+    return sorted(together, key=lambda p: (p.scale, p.backend))
 
 
 def table(points: list[Point]) -> str:

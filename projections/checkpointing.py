@@ -3,14 +3,21 @@
 A checkpoint's stamp is the latest event stamp at or before its position (events are
 stored in commit order, so stamps are not monotonic). The runner follows it over the
 sections it folds; after a restart it reads the events since the last checkpoint once.
+
+A checkpoint copies only the scopes its views changed since the one before: a season
+closed years ago is copied once, not at every checkpoint after it (which made the
+copies grow with the square of the history). The runner knows what changed only
+while every commit since the last checkpoint was its own; after a start, or once
+another runner moved a view, the next checkpoint copies that view whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from projections.ports import Checkpoint, CheckpointStore, EventSource, Positioned
+from projections.tally import Delta
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -25,14 +32,24 @@ class Checkpointer:
         self.every = every
         self._last: int | None = None  # the newest checkpoint's position, once read
         self._seen: Checkpoint | None = None  # the latest stamp up to a position
+        self.changed = ChangedScopes(self.names)
 
-    def after_commit(self, start: int, events: Sequence[Positioned], aligned: bool) -> bool:
-        """Follow the stamps of a committed section; write a checkpoint when one is due.
+    def after_commit(
+        self,
+        start: int,
+        events: Sequence[Positioned],
+        aligned: bool,
+        before: Mapping[str, int],
+        deltas: Mapping[str, Delta],
+    ) -> bool:
+        """Follow the stamps and scopes of a committed section; write a checkpoint when due.
 
-        ``aligned``: every view now stands at the section's last position.
+        ``aligned``: every view now stands at the section's last position. ``before``:
+        where the views stood when the section was read; ``deltas``: what it committed.
         """
         last = events[-1].position
         self._follow(start, events)
+        self.changed.follow(before, deltas, last)
         if not aligned:
             return False
         if self._last is None:
@@ -41,8 +58,9 @@ class Checkpointer:
         if last < self._last + self.every:
             return False
         seen = self._seen if self._seen is not None else self._scan(last)
-        if not self.store.write(self.names, last, seen.stamp):
+        if not self.store.write(self.names, last, seen.stamp, self.changed.since_last()):
             return False
+        self.changed.copied()
         self._last = last
         return True
 
@@ -68,3 +86,36 @@ class Checkpointer:
             after = events[-1].position
         self._seen = Checkpoint(until, stamp)
         return self._seen
+
+
+class ChangedScopes:
+    """The scopes each view changed since the last checkpoint, as far as this runner knows.
+
+    ``None`` for a view means not known (copy it whole): nothing committed yet, or the
+    view stood somewhere else than this runner's own last commit left it.
+    """
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self._scopes: dict[str, set[str] | None] = dict.fromkeys(names)
+        self._left: dict[str, int] = {}  # where this runner's last commit left each view
+
+    def follow(self, before: Mapping[str, int], deltas: Mapping[str, Delta], last: int) -> None:
+        for name, scopes in self._scopes.items():
+            stood = before.get(name, 0)
+            if self._left.get(name) != stood:
+                scopes = self._scopes[name] = None  # moved by another runner, or a start
+            delta = deltas.get(name)
+            if delta is not None and scopes is not None:
+                scopes |= delta.scopes()
+            self._left[name] = last if delta is not None else stood
+
+    def since_last(self) -> dict[str, frozenset[str] | None]:
+        return {
+            name: None if scopes is None else frozenset(scopes)
+            for name, scopes in self._scopes.items()
+        }
+
+    def copied(self) -> None:
+        """A checkpoint holds every view as it stands: nothing has changed since."""
+        for name in self._scopes:
+            self._scopes[name] = set()

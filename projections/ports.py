@@ -46,8 +46,19 @@ class CheckpointStore(Protocol):
         """The newest checkpoint holding every named view (None: there is none)."""
         ...
 
-    def write(self, names: Sequence[str], position: int, stamp: datetime) -> bool:
-        """Copy the named views' rows, all at ``position``; False if one has moved on."""
+    def write(
+        self,
+        names: Sequence[str],
+        position: int,
+        stamp: datetime,
+        changed: Mapping[str, frozenset[str] | None] | None = None,
+    ) -> bool:
+        """Copy the named views' rows, all at ``position``; False if one has moved on.
+
+        ``changed``: per view, the only scopes that changed since its last checkpoint
+        (``None``, or a view left out: copy every scope). A scope not copied is read
+        from the last checkpoint that did.
+        """
         ...
 
     def nearest(self, view: str, instant: datetime) -> Checkpoint | None:

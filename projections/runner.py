@@ -74,7 +74,8 @@ class Runner:
         if self.checkpointer is not None:
             # Its own transaction, after the views' commit: a checkpoint is a copy of them.
             aligned = all(after <= last for after in positions.values())
-            self.checkpointer.after_commit(start, events, aligned)
+            changed = {name: delta for name, (delta, _, _) in moved.items()}
+            self.checkpointer.after_commit(start, events, aligned, positions, changed)
         return Progress(len(events), last)
 
     def _fold(self, events: Sequence[Positioned], positions: dict[str, int]) -> dict[str, Delta]:

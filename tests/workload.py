@@ -21,11 +21,11 @@ CAMPAIGN = "ramadan-1441"
 COMMITTEES = (("casa-anfa", "MA-CAS"), ("rabat-agdal", "MA-RAB"), ("fes-medina", "MA-FES"))
 
 
-def launch(container: Container, stock: int = 5000) -> None:
+def launch(container: Container, stock: int = 5000, campaign: str = CAMPAIGN) -> None:
     service = container.distribution
     service.launch_campaign(
         LaunchCampaign(
-            slug=CAMPAIGN,
+            slug=campaign,
             name="Ramadan 1441",
             starts_on=date(2020, 4, 25),
             ends_on=date(2020, 6, 30),
@@ -35,14 +35,16 @@ def launch(container: Container, stock: int = 5000) -> None:
         ADMIN,
     )
     for code, province in COMMITTEES:
-        service.set_quota(CAMPAIGN, province, stock * 2, ADMIN)
+        service.set_quota(campaign, province, stock * 2, ADMIN)
         service.register_committee(
-            CAMPAIGN, RegisterCommittee(code=code, name=code.title(), province=province), ADMIN
+            campaign, RegisterCommittee(code=code, name=code.title(), province=province), ADMIN
         )
-        service.dispatch_kits(CAMPAIGN, DispatchKits(code, stock, "bl-1"), ADMIN)
+        service.dispatch_kits(campaign, DispatchKits(code, stock, "bl-1"), ADMIN)
 
 
-def deliver(container: Container, first: int, count: int, batch: int = 250) -> int:
+def deliver(
+    container: Container, first: int, count: int, batch: int = 250, campaign: str = CAMPAIGN
+) -> int:
     """Record deliveries ``first .. first+count-1`` spread over committees and days."""
     start = datetime(2020, 4, 26, 9, tzinfo=UTC)
     position = 0
@@ -57,7 +59,7 @@ def deliver(container: Container, first: int, count: int, batch: int = 250) -> i
             )
             for n in range(offset, min(offset + batch, first + count))
         ]
-        outcome = container.distribution.record_deliveries(CAMPAIGN, items, ADMIN)
+        outcome = container.distribution.record_deliveries(campaign, items, ADMIN)
         position = max(position, outcome.position)
     return position
 

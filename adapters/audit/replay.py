@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Column, Engine, Table, select
 
 from adapters.approvals import approved_differences
+from adapters.audit.checkpoint_check import rebuild_through_checkpoints
 from adapters.audit.fresh import FreshStore, fresh_view_store
-from adapters.checkpoints import SqlCheckpoints, rebuild_through_checkpoints
+from adapters.checkpoints import SqlCheckpoints
 from adapters.database import view_counts, view_labels
 from adapters.settings import Settings
 from adapters.views import SqlViewStore

@@ -85,3 +85,11 @@ def test_a_tiny_scale_run_writes_its_table_and_chart_and_says_the_figures_held(
     ]
     assert len(rows) == 1 and "published figures not shown" not in written
     assert (tmp_path / "scale.png").stat().st_size > 0
+
+    # a later run of another size keeps this one's row beside its own, and says so
+    again = ["--scales", "0.002", "--backends", "sqlite", "--output", str(output), "--keep"]
+    assert main(again) == 0
+    kept = output.read_text(encoding="utf-8")
+    scales = [line.split("|")[2].strip() for line in kept.splitlines() if "| sqlite" in line]
+    assert scales == ["x0.001", "x0.002"] and rows[0] in kept
+    assert "kept from the earlier run: sqlite x0.001" in kept

@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from adapters.audit.checkpoint_check import view_rows
 from adapters.audit.replay import Difference
 from adapters.bootstrap import Container, bootstrap
-from adapters.checkpoints import SqlCheckpoints, view_rows
+from adapters.checkpoints import SqlCheckpoints
 from adapters.settings import Settings
 from projections import delivery_index, distribution
 from projections.as_of import view_as_of
