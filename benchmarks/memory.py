@@ -19,6 +19,7 @@ from pathlib import Path
 from adapters.settings import Settings
 from adapters.simulator.readback import replay_source
 from adapters.store import LedgerEventSource, ledger_env
+from benchmarks.parts import Parts
 from benchmarks.rebuild import SECTION, fresh_views, rebuild
 from benchmarks.report import Row, at_most
 from benchmarks.stores import SECRET
@@ -39,13 +40,15 @@ def peak_rss_mb() -> float:
 
 
 class Counted:
-    """The event source, counting the events it hands out."""
+    """The event source, counting the events it hands out and timing each tenth of them."""
 
     def __init__(self, source: LedgerEventSource) -> None:
         self.source = source
         self.events = 0
+        self.parts = Parts(source.head())
 
     def read(self, after: int, limit: int) -> Sequence[Positioned]:
+        self.parts.reached(self.events)  # the sections handed out so far are folded
         section = self.source.read(after, limit)
         self.events += len(section)
         return section
@@ -56,18 +59,23 @@ class Counted:
 
 def measure(what: str, settings: Settings, where: Path) -> dict[str, float]:
     ledger = Ledger(env=ledger_env(settings))
-    source = LedgerEventSource(ledger)
+    counted = Counted(LedgerEventSource(ledger))
     started = time.perf_counter()
     if what == "replay":
-        counted = Counted(source)
         replay_source(counted)
         events = counted.events
     else:
         with fresh_views(settings, where, "views-memory") as engine:
-            events, _ = rebuild(source, engine, SECTION)
+            events, _ = rebuild(counted, engine, SECTION)
     spent = time.perf_counter() - started
+    counted.parts.end(counted.events)
     ledger.close()
-    return {"events": events, "seconds": spent, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "events": events,
+        "seconds": spent,
+        "peak_rss_mb": peak_rss_mb(),
+        "last_over_first": counted.parts.last_over_first(),
+    }
 
 
 def in_child(what: str, settings: Settings, where: Path) -> dict[str, float]:

@@ -27,6 +27,7 @@ from benchmarks.report import Row, at_least
 from benchmarks.stores import drop_schema, new_schema
 from domain.ledger import Ledger
 from projections import completeness
+from projections.ports import EventSource
 from projections.runner import Runner
 
 # The totals people read, and the completeness view (who reported when) beside them.
@@ -69,7 +70,7 @@ def read_and_decode(source: LedgerEventSource) -> tuple[int, float]:
 
 
 def rebuild(
-    source: LedgerEventSource, engine: Engine, batch_size: int, budget_seconds: float | None = None
+    source: EventSource, engine: Engine, batch_size: int, budget_seconds: float | None = None
 ) -> tuple[int, float]:
     runner = Runner(source, SqlViewStore(engine), REBUILT, batch_size)
     started, applied = time.perf_counter(), 0

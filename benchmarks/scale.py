@@ -34,6 +34,9 @@ FIGURES = (
     ("as-of", "s", "worst as-of from a checkpoint"),
     ("bytes", "B/event", "database bytes per event"),
     ("rss", "MB", "peak RSS, rebuild or replay"),
+    ("rebuild end/start", "x", "rebuild: last tenth / first tenth"),
+    ("replay end/start", "x", "replay: last tenth / first tenth"),
+    ("verify end/start", "x", "verify: last tenth / first tenth"),
 )
 
 
@@ -53,7 +56,7 @@ def measure(backend: str, scale: float, postgres_url: str, where: Path) -> Point
         rebuilt = memory.in_child("rebuild", settings, where)
         ledger = Ledger(env=ledger_env(settings))
         try:
-            verified = verify.run(backend, ledger, where)[0].value
+            verified = verify.run(backend, ledger, where)
         finally:
             ledger.close()
         asked = next(r for r in as_of.run(backend, settings) if "worst" in r.measure)
@@ -62,10 +65,13 @@ def measure(backend: str, scale: float, postgres_url: str, where: Path) -> Point
         "ingest": rows[0].value,
         "rebuild": rebuilt["events"] / rebuilt["seconds"],
         "replay": replay["events"] / replay["seconds"],
-        "verify": verified,
+        "verify": verified[0].value,
         "as-of": asked.value,
         "bytes": size / events,
         "rss": max(replay["peak_rss_mb"], rebuilt["peak_rss_mb"]),
+        "rebuild end/start": rebuilt["last_over_first"],
+        "replay end/start": replay["last_over_first"],
+        "verify end/start": next(r.value for r in verified if r.measure == verify.TENTHS),
     }
     return Point(backend, scale, events, figures, "" if rows[1].met else rows[1].target)
 
@@ -85,16 +91,27 @@ def store_bytes(settings: Settings) -> int:
 
 
 def earlier(path: Path) -> list[Point]:
-    """The points the scale section of ``path`` holds (``--keep``: a run adds to them)."""
+    """The points the scale section of ``path`` holds (``--keep``: a run adds to them).
+
+    Read by the header's names: a figure the earlier run did not measure stays absent."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     section = text.partition(START)[2].partition(END)[0]
+    known = {f"{name} ({unit})": name for name, unit, _ in FIGURES}
+    header: list[str] = []
     points = []
     for line in section.splitlines():
-        cells = [c.strip().replace(",", "") for c in line.strip().strip("|").split("|")]
-        if len(cells) != 3 + len(FIGURES) or not cells[1].startswith("x"):
-            continue  # the header, its rule, or not a row at all
-        figures = {name: float(v) for (name, _, _), v in zip(FIGURES, cells[3:], strict=True)}
-        points.append(Point(cells[0], float(cells[1][1:]), int(cells[2]), figures))
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[:3] == ["store", "scale", "events"]:
+            header = cells
+        elif header and len(cells) == len(header) and cells[1].startswith("x"):
+            figures = {
+                known[h]: float(v.replace(",", ""))
+                for h, v in zip(header[3:], cells[3:], strict=True)
+                if h in known and v != MISSING
+            }
+            points.append(
+                Point(cells[0], float(cells[1][1:]), int(cells[2].replace(",", "")), figures)
+            )
     return points
 
 
@@ -112,14 +129,19 @@ def table(points: list[Point]) -> str:
             p.backend,
             f"x{p.scale:g}",
             f"{p.events:,}",
-            *(_shown(p.figures[n]) for n, _, _ in FIGURES),
+            *(_shown(p.figures.get(n)) for n, _, _ in FIGURES),
         )
         for p in points
     ]
     return markdown(rows, header)
 
 
-def _shown(value: float) -> str:
+MISSING = "-"  # a figure the run that measured this point did not take
+
+
+def _shown(value: float | None) -> str:
+    if value is None:
+        return MISSING
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
 
 
@@ -150,19 +172,21 @@ def chart(points: list[Point], where: Path) -> None:
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    figure, axes = pyplot.subplots(2, 4, figsize=(16, 7))
+    figure, axes = pyplot.subplots(2, 5, figsize=(20, 7))
     for axis, (name, unit, title) in zip(axes.flat, FIGURES, strict=False):
         for backend in sorted({p.backend for p in points}):
             mine = sorted((p for p in points if p.backend == backend), key=lambda p: p.events)
+            mine = [p for p in mine if name in p.figures]
             xs, ys = [p.events for p in mine], [p.figures[name] for p in mine]
             axis.plot(xs, ys, marker="o", label=backend)
         axis.set_xscale("log")
         axis.set_ylim(bottom=0)  # from zero, so that a slope looks as large as it is
+        if unit == "x":
+            axis.axhline(0.8, color="grey", linestyle="--", linewidth=1)  # 20 % lower
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("events stored")
         axis.set_ylabel(unit)
         axis.legend(fontsize=8)
-    axes.flat[-1].axis("off")
     figure.tight_layout()
     figure.savefig(where, dpi=80)
     pyplot.close(figure)
