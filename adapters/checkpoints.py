@@ -82,9 +82,11 @@ class SqlCheckpoints:
         position: int,
         stamp: datetime,
         changed: Mapping[str, frozenset[str] | None] | None = None,
+        since: int = 0,
     ) -> bool:
-        """Copy each view's changed scopes at ``position``; False, writing nothing, if one
-        moved on. A view ``changed`` does not name, or names with ``None``, is copied whole."""
+        """Copy each view's scopes changed since ``since`` at ``position``; False, writing
+        nothing, if one moved on. A view ``changed`` does not name, names with ``None``,
+        or has no checkpoint at ``since`` (dropped by a refold) is copied whole."""
         with self.engine.begin() as conn:
             moved = conn.execute(
                 select(view_positions.c.view).where(
@@ -94,8 +96,10 @@ class SqlCheckpoints:
             if moved is not None:
                 return False
             now = datetime.now(UTC)
+            kept = _checkpointed(conn, names, since)
             for view in names:
-                self._copy(conn, view, position, (changed or {}).get(view))
+                scopes = (changed or {}).get(view) if view in kept else None
+                self._copy(conn, view, position, scopes)
                 row = {"view": view, "position": position, "stamp": _utc(stamp), "created_at": now}
                 conn.execute(insert(view_checkpoints).values(**row))
         return True
@@ -184,6 +188,13 @@ def _held(conn: Connection, c: Any, key: Any, view: str, copies: Any) -> Iterato
     )
     for s, d, m, k, v in conn.execute(query):
         yield (s, d, m, k), v
+
+
+def _checkpointed(conn: Connection, names: Sequence[str], position: int) -> set[str]:
+    """Which of ``names`` still have their checkpoint at ``position``."""
+    held = view_checkpoints.c
+    query = select(held.view).where(held.view.in_(names), held.position == position)
+    return set(conn.execute(query).scalars())
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:

@@ -7,8 +7,9 @@ sections it folds; after a restart it reads the events since the last checkpoint
 A checkpoint copies only the scopes its views changed since the one before: a season
 closed years ago is copied once, not at every checkpoint after it (which made the
 copies grow with the square of the history). The runner knows what changed only
-while every commit since the last checkpoint was its own; after a start, or once
-another runner moved a view, the next checkpoint copies that view whole.
+while every commit since the last checkpoint was its own; after a start, once another
+runner moved a view, or if that checkpoint is gone (a refold drops them), the next
+checkpoint copies that view whole.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class Checkpointer:
         if last < self._last + self.every:
             return False
         seen = self._seen if self._seen is not None else self._scan(last)
-        if not self.store.write(self.names, last, seen.stamp, self.changed.since_last()):
+        changed = self.changed.since_last()
+        if not self.store.write(self.names, last, seen.stamp, changed, since=self._last):
             return False
         self.changed.copied()
         self._last = last

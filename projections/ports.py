@@ -52,12 +52,13 @@ class CheckpointStore(Protocol):
         position: int,
         stamp: datetime,
         changed: Mapping[str, frozenset[str] | None] | None = None,
+        since: int = 0,
     ) -> bool:
         """Copy the named views' rows, all at ``position``; False if one has moved on.
 
-        ``changed``: per view, the only scopes that changed since its last checkpoint
-        (``None``, or a view left out: copy every scope). A scope not copied is read
-        from the last checkpoint that did.
+        ``changed``: per view, the only scopes that changed since its checkpoint at
+        ``since`` (``None``, a view left out, or no checkpoint of it there any more:
+        copy every scope). A scope not copied is read from the last checkpoint that did.
         """
         ...
 

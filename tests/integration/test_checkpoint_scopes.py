@@ -23,6 +23,7 @@ from adapters.database import SCHEMA_VERSION
 from adapters.settings import Settings
 from projections import distribution
 from projections.as_of import view_as_of
+from projections.runner import Runner
 from tests.workload import CAMPAIGN, deliver, launch
 
 LATER = "ramadan-1442"
@@ -160,3 +161,21 @@ def test_replay_names_a_checkpoint_read_from_a_copy_that_is_not_its_own(
     # every later checkpoint reads the same stale copy, and says so
     later = [p for p in checkpoints_of(two_seasons).positions(distribution.VIEW) if p > dropped]
     assert {f"{distribution.VIEW} (checkpoint at {p})" for p in later} <= named
+
+
+def test_after_a_refold_to_the_same_position_the_next_checkpoint_is_copied_whole(
+    two_seasons: Container,
+) -> None:
+    runner = two_seasons.runner
+    reached = two_seasons.views.positions(runner.names)
+    two_seasons.views.reset(runner.names)  # `tadamon refold`: rows and checkpoints dropped
+    # another process folds them again, to where this runner left them
+    Runner(two_seasons.audit.source, two_seasons.views, runner.projections, 50).catch_up(
+        until=max(reached.values())
+    )
+    assert two_seasons.views.positions(runner.names) == reached
+    deliver(two_seasons, 400, CHECKPOINT_EVERY, batch=40, campaign=LATER)
+    runner.catch_up()
+    written = checkpoints_of(two_seasons).positions(distribution.VIEW)
+    assert written and copies(two_seasons)[CAMPAIGN] == written[:1]
+    assert_as_of_agrees(two_seasons, seed=31)
