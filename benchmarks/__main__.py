@@ -256,13 +256,8 @@ def scale_run(
     args: argparse.Namespace, backends: list[str], described: dict[str, str], notes: list[str]
 ) -> int:
     points: list[scale.Point] = []
-    planned = {(b, float(f)) for b in backends for f in args.scales.split(",")}
-    kept = [p for p in scale.earlier(args.output) if (p.backend, p.scale) not in planned]
-    kept = kept if args.keep else []
-    if kept:
-        notes.append(
-            "kept from the earlier run: " + ", ".join(f"{p.backend} x{p.scale:g}" for p in kept)
-        )
+    kept, said = _kept_points(args, backends, described)
+    notes.extend(said)
     started = time.perf_counter()
     factors = [float(s) for s in args.scales.split(",")]
     for factor in factors:  # refused before an hour of generation, not after
@@ -283,6 +278,21 @@ def scale_run(
             scale.write(args.output, scale.merged(kept, points), described, [*notes, done])
     print(f"\nwritten to {args.output} and {scale.CHART.name} beside it")
     return 0
+
+
+def _kept_points(
+    args: argparse.Namespace, backends: list[str], described: dict[str, str]
+) -> tuple[list[scale.Point], list[str]]:
+    """``--keep``: the points in ``--output`` this run does not measure, and a note on them."""
+    planned = {(b, float(f)) for b in backends for f in args.scales.split(",")}
+    kept = [p for p in scale.earlier(args.output) if (p.backend, p.scale) not in planned]
+    if not (args.keep and kept):
+        return [], []
+    said = ["kept from the earlier run: " + ", ".join(f"{p.backend} x{p.scale:g}" for p in kept)]
+    cpu, mine = scale.earlier_cpu(args.output), described.get("CPU")
+    if cpu is not None and cpu != mine:
+        said.append(f"the kept points ran on another machine (CPU: {cpu}; this run: {mine})")
+    return kept, said
 
 
 if __name__ == "__main__":

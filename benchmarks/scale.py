@@ -115,6 +115,13 @@ def earlier(path: Path) -> list[Point]:
     return points
 
 
+def earlier_cpu(path: Path) -> str | None:
+    """The CPU the scale section of ``path`` names in its machine line, if any."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    found = re.search(r"CPU: ([^;\n]*)", text.partition(START)[2].partition(END)[0])
+    return found.group(1).strip() if found else None
+
+
 def merged(kept: list[Point], new: list[Point]) -> list[Point]:
     """``kept`` with ``new`` in the place of any point at the same store and scale."""
     measured = {(p.backend, p.scale) for p in new}
