@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         description="how far past ?as_of= the log is read for events committed late",
     )
     checkpoint_every_events: int = Field(
-        20_000,
+        10_000,
         ge=0,
         description="the runner copies what changed in every view this often (events) so "
         "?as_of= folds only the tail from the nearest copy; 0: never",

@@ -178,6 +178,7 @@ def chart(points: list[Point], where: Path) -> None:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
+    from matplotlib.ticker import NullFormatter
 
     figure, axes = pyplot.subplots(2, 5, figsize=(20, 7))
     for axis, (name, unit, title) in zip(axes.flat, FIGURES, strict=False):
@@ -187,6 +188,7 @@ def chart(points: list[Point], where: Path) -> None:
             xs, ys = [p.events for p in mine], [p.figures[name] for p in mine]
             axis.plot(xs, ys, marker="o", label=backend)
         axis.set_xscale("log")
+        axis.xaxis.set_minor_formatter(NullFormatter())  # over a short span they overlap
         axis.set_ylim(bottom=0)  # from zero, so that a slope looks as large as it is
         if unit == "x":
             axis.axhline(0.8, color="grey", linestyle="--", linewidth=1)  # 20 % lower
