@@ -36,10 +36,10 @@ _COPY = (
     'WHERE "view" = {mark} AND position = {mark})'
 )
 
-# The scopes a checkpoint holds, listed from the rows it just copied.
+# The scopes a checkpoint holds, listed from the rows it just copied (UNION: once each).
 _LIST_SCOPES = (
     'INSERT INTO checkpoint_scopes ("view", scope, position) '
-    'SELECT DISTINCT "view", scope, {mark} FROM ('
+    'SELECT "view", scope, {mark} FROM ('
     'SELECT "view", scope FROM checkpoint_counts WHERE "view" = {mark} AND position = {mark} '
     'UNION SELECT "view", scope FROM checkpoint_labels WHERE "view" = {mark} AND position = {mark}'
     ") AS copied"
@@ -81,8 +81,8 @@ class SqlCheckpoints:
         names: Sequence[str],
         position: int,
         stamp: datetime,
-        changed: Mapping[str, frozenset[str] | None] | None = None,
-        since: int = 0,
+        changed: Mapping[str, frozenset[str] | None],
+        since: int,
     ) -> bool:
         """Copy each view's scopes changed since ``since`` at ``position``; False, writing
         nothing, if one moved on. A view ``changed`` does not name, names with ``None``,
@@ -98,7 +98,7 @@ class SqlCheckpoints:
             now = datetime.now(UTC)
             kept = _checkpointed(conn, names, since)
             for view in names:
-                scopes = (changed or {}).get(view) if view in kept else None
+                scopes = changed.get(view) if view in kept else None
                 self._copy(conn, view, position, scopes)
                 row = {"view": view, "position": position, "stamp": _utc(stamp), "created_at": now}
                 conn.execute(insert(view_checkpoints).values(**row))

@@ -257,10 +257,10 @@ def scale_run(
     args: argparse.Namespace, backends: list[str], described: dict[str, str], notes: list[str]
 ) -> int:
     points: list[scale.Point] = []
-    kept, said = _kept_points(args, backends, described)
+    factors = [float(s) for s in args.scales.split(",")]
+    kept, said = _kept_points(args, {(b, f) for b in backends for f in factors}, described)
     notes.extend(said)
     started = time.perf_counter()
-    factors = [float(s) for s in args.scales.split(",")]
     for factor in factors:  # refused before an hour of generation, not after
         season.seasons_of(factor)
     for factor in factors:
@@ -282,10 +282,9 @@ def scale_run(
 
 
 def _kept_points(
-    args: argparse.Namespace, backends: list[str], described: dict[str, str]
+    args: argparse.Namespace, planned: set[tuple[str, float]], described: dict[str, str]
 ) -> tuple[list[scale.Point], list[str]]:
     """``--keep``: the points in ``--output`` this run does not measure, and a note on them."""
-    planned = {(b, float(f)) for b in backends for f in args.scales.split(",")}
     kept = [p for p in scale.earlier(args.output) if (p.backend, p.scale) not in planned]
     if not (args.keep and kept):
         return [], []

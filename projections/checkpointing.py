@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 
 from projections.ports import Checkpoint, CheckpointStore, EventSource, Positioned
-from projections.tally import Delta
+from projections.tally import Delta, scopes
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -49,8 +50,11 @@ class Checkpointer:
         where the views stood when the section was read; ``deltas``: what it committed.
         """
         last = events[-1].position
+        if not self.changed.follow(before, deltas, last):
+            # The views are not where this runner left them (a start, another runner, a
+            # refold): what it remembers of the checkpoints and stamps may be stale too.
+            self._last, self._seen = None, None
         self._follow(start, events)
-        self.changed.follow(before, deltas, last)
         if not aligned:
             return False
         if self._last is None:
@@ -101,15 +105,19 @@ class ChangedScopes:
         self._scopes: dict[str, set[str] | None] = dict.fromkeys(names)
         self._left: dict[str, int] = {}  # where this runner's last commit left each view
 
-    def follow(self, before: Mapping[str, int], deltas: Mapping[str, Delta], last: int) -> None:
-        for name, scopes in self._scopes.items():
+    def follow(self, before: Mapping[str, int], deltas: Mapping[str, Delta], last: int) -> bool:
+        """Add a commit's scopes; False if a view did not stand where this runner left it."""
+        followed = True
+        for name, changed in self._scopes.items():
             stood = before.get(name, 0)
             if self._left.get(name) != stood:
-                scopes = self._scopes[name] = None  # moved by another runner, or a start
+                changed = self._scopes[name] = None  # moved by another runner, or a start
+                followed = False
             delta = deltas.get(name)
-            if delta is not None and scopes is not None:
-                scopes |= delta.scopes()
+            if delta is not None and changed is not None:
+                changed.update(scopes(chain(delta.counts, delta.labels)))
             self._left[name] = last if delta is not None else stood
+        return followed
 
     def since_last(self) -> dict[str, frozenset[str] | None]:
         return {

@@ -51,8 +51,8 @@ class CheckpointStore(Protocol):
         names: Sequence[str],
         position: int,
         stamp: datetime,
-        changed: Mapping[str, frozenset[str] | None] | None = None,
-        since: int = 0,
+        changed: Mapping[str, frozenset[str] | None],
+        since: int,
     ) -> bool:
         """Copy the named views' rows, all at ``position``; False if one has moved on.
 

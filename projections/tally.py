@@ -76,10 +76,6 @@ class Delta:
     def __len__(self) -> int:
         return len(self.counts) + len(self.labels)
 
-    def scopes(self) -> set[str]:
-        """The scopes this delta changes: the only ones a checkpoint after it need copy."""
-        return {key[0] for key in self.counts} | {key[0] for key in self.labels}
-
 
 @dataclass(slots=True)
 class Table:

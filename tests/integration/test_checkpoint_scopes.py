@@ -179,3 +179,16 @@ def test_after_a_refold_to_the_same_position_the_next_checkpoint_is_copied_whole
     written = checkpoints_of(two_seasons).positions(distribution.VIEW)
     assert written and copies(two_seasons)[CAMPAIGN] == written[:1]
     assert_as_of_agrees(two_seasons, seed=31)
+
+
+def test_after_a_refold_the_running_runner_checkpoints_the_history_again(
+    two_seasons: Container,
+) -> None:
+    runner, checkpoints = two_seasons.runner, checkpoints_of(two_seasons)
+    before = checkpoints.positions(distribution.VIEW)
+    two_seasons.views.reset(runner.names)  # `tadamon refold` beside a running server
+    runner.catch_up()  # whose runner folds them again from the first event
+    after = checkpoints.positions(distribution.VIEW)
+    assert len(after) >= len(before) - 1 and after[0] < before[-1]
+    assert copies(two_seasons)[CAMPAIGN][0] == after[0]  # the first copy is whole
+    assert len(assert_as_of_agrees(two_seasons, seed=37)) >= 4

@@ -37,8 +37,8 @@ class Checkpoints:
         names: Sequence[str],
         position: int,
         stamp: datetime,
-        changed: Mapping[str, frozenset[str] | None] | None = None,
-        since: int = 0,
+        changed: Mapping[str, frozenset[str] | None],
+        since: int,
     ) -> bool:
         if any(self.views.at.get(name) != position for name in names):
             return False
@@ -46,7 +46,7 @@ class Checkpoints:
         for name in names:
             rows = self.views.deltas.get(name, Delta())
             every = set(scopes([*rows.counts, *rows.labels]))
-            chosen = (changed or {}).get(name) if since in self.kept else None
+            chosen = changed.get(name) if since in self.kept else None
             copies[name] = {
                 scope: table_from_delta(rows, scope)
                 for scope in (every if chosen is None else every & chosen)
