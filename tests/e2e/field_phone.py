@@ -89,3 +89,34 @@ def ledger(live_server: LiveServer, admin: dict[str, str]) -> dict[str, Any]:
 
 def no_overflow(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+class Wire:
+    """What went over the network to a path: each send, its answer or why it failed.
+
+    Passive (listeners, not a route): routing a request changes how chromium sends it.
+    """
+
+    def __init__(self, context: Any, path: str) -> None:
+        self.path = path
+        self.answers: list[int] = []
+        self.failures: list[str] = []
+        context.on("requestfinished", self._finished)
+        context.on("requestfailed", self._failed)
+
+    def _ours(self, request: Any) -> bool:
+        return bool(request.method == "POST" and self.path in request.url)
+
+    def _finished(self, request: Any) -> None:
+        if self._ours(request):
+            answer = request.response()
+            self.answers.append(answer.status if answer else 0)
+
+    def _failed(self, request: Any) -> None:
+        if self._ours(request):
+            self.failures.append(str(request.failure))
+
+    def expected_states(self) -> set[str]:
+        """One send answered: every item recorded. A send the phone never heard the end
+        of may have been recorded all the same, so its resend is answered duplicate."""
+        return {"recorded"} if not self.failures else {"recorded", "duplicate"}
