@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -116,7 +117,11 @@ class Wire:
         if self._ours(request):
             self.failures.append(str(request.failure))
 
-    def expected_states(self) -> set[str]:
-        """One send answered: every item recorded. A send the phone never heard the end
-        of may have been recorded all the same, so its resend is answered duplicate."""
-        return {"recorded"} if not self.failures else {"recorded", "duplicate"}
+    def explains(self, states: Iterable[str]) -> None:
+        """The phone's states are what the wire allows. With every send answered, each item
+        is recorded; a send the phone never heard the end of may have been recorded all the
+        same, so its resend is answered duplicate."""
+        allowed = {"recorded"} if not self.failures else {"recorded", "duplicate"}
+        shown = set(states)
+        heard = self.answers[-1:] and self.answers[-1] < 300
+        assert heard and shown and shown <= allowed, (shown, self.answers, self.failures)
