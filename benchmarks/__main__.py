@@ -108,7 +108,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     parser.add_argument("--output", type=Path, default=Path(__file__).with_name("RESULTS.md"))
     parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.output.parent.mkdir(parents=True, exist_ok=True)  # now, not after an hour of work
+    return args
 
 
 def sizes(args: argparse.Namespace) -> dict[str, float]:

@@ -61,8 +61,9 @@ def measure(what: str, settings: Settings, where: Path) -> dict[str, float]:
     ledger = Ledger(env=ledger_env(settings))
     counted = Counted(LedgerEventSource(ledger))
     started = time.perf_counter()
+    held = 0.0
     if what == "replay":
-        replay_source(counted)
+        held = held_bytes(replay_source(counted)) / 2**20
         events = counted.events
     else:
         with fresh_views(settings, where, "views-memory") as engine:
@@ -74,8 +75,32 @@ def measure(what: str, settings: Settings, where: Path) -> dict[str, float]:
         "events": events,
         "seconds": spent,
         "peak_rss_mb": peak_rss_mb(),
+        "state_mb": held,
         "last_over_first": counted.parts.last_over_first(),
     }
+
+
+def held_bytes(value: object) -> int:
+    """Bytes the replay's answer holds: its tallies' dicts, keys and values, each object once.
+
+    What grows with the seasons stored (each season its own campaign, days and sites),
+    against the peak RSS beside it: the rest of the process is the same at every size.
+    """
+    seen: set[int] = set()
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack += list(item)
+        elif hasattr(item, "__dataclass_fields__"):
+            stack += [getattr(item, name) for name in item.__dataclass_fields__]
+    return total
 
 
 def in_child(what: str, settings: Settings, where: Path) -> dict[str, float]:

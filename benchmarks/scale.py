@@ -34,6 +34,7 @@ FIGURES = (
     ("as-of", "s", "worst as-of from a checkpoint"),
     ("bytes", "B/event", "database bytes per event"),
     ("rss", "MB", "peak RSS, rebuild or replay"),
+    ("replay state", "MB", "the replay's tallies, held"),
     ("rebuild end/start", "x", "rebuild: last tenth / first tenth"),
     ("replay end/start", "x", "replay: last tenth / first tenth"),
     ("verify end/start", "x", "verify: last tenth / first tenth"),
@@ -69,6 +70,7 @@ def measure(backend: str, scale: float, postgres_url: str, where: Path) -> Point
         "as-of": asked.value,
         "bytes": size / events,
         "rss": max(replay["peak_rss_mb"], rebuilt["peak_rss_mb"]),
+        "replay state": replay["state_mb"],
         "rebuild end/start": rebuilt["last_over_first"],
         "replay end/start": replay["last_over_first"],
         "verify end/start": next(r.value for r in verified if r.measure == verify.TENTHS),
@@ -180,7 +182,9 @@ def chart(points: list[Point], where: Path) -> None:
     from matplotlib import pyplot
     from matplotlib.ticker import NullFormatter
 
-    figure, axes = pyplot.subplots(2, 5, figsize=(20, 7))
+    figure, axes = pyplot.subplots(3, 4, figsize=(16, 10))
+    for axis in axes.flat[len(FIGURES) :]:
+        axis.set_visible(False)
     for axis, (name, unit, title) in zip(axes.flat, FIGURES, strict=False):
         for backend in sorted({p.backend for p in points}):
             mine = sorted((p for p in points if p.backend == backend), key=lambda p: p.events)

@@ -11,7 +11,7 @@ from eventsourcing.persistence import StoredEvent
 from adapters.bootstrap import Container, bootstrap
 from adapters.kafka.envelope import WATERMARK_TYPE, read_record
 from adapters.kafka.producers import make_producer
-from adapters.kafka.relay import Relay, ensure_topic, partition_of
+from adapters.kafka.relay import Relay, ensure_topic, event_time, partition_of
 from adapters.lag import RelayPositions
 from adapters.settings import Settings
 from tests.conftest import free_port
@@ -132,11 +132,10 @@ def test_the_relay_reads_each_events_time_as_the_mapper_decodes_it(
 ) -> None:
     launch(kafka_container)
     deliver(kafka_container, 0, 60)
-    relay = make_relay(kafka_container)
     ledger = kafka_container.ledger
     stored = ledger.recorder.select_notifications(start=1, limit=1000)
     assert len(stored) > 60
     for notification in stored:
         decoded = ledger.mapper.to_domain_event(notification).timestamp  # type: ignore[attr-defined]
-        stamp = relay._stamp(notification)
+        stamp = event_time(notification, ledger.mapper)
         assert (stamp, stamp.utcoffset()) == (decoded, decoded.utcoffset())

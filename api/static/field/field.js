@@ -136,6 +136,9 @@
     site.render(now.outbox);
     $("net").textContent = navigator.onLine ? t("f_online") : t("f_offline");
     $("net").classList.toggle("off", !navigator.onLine);
+    const failed = await S.get("meta", "failed");
+    $("sync-failed").hidden = !failed;
+    $("sync-failed").textContent = failed ? t("f_sync_failed", { time: when(failed) }) : "";
     document.body.dataset.waiting = String(now.outbox.filter((i) => i.state === "pending").length);
   }
 
@@ -195,8 +198,12 @@
     $("sync").textContent = t("f_syncing");
     try {
       await window.FieldSync.now();
+      await S.put("meta", null, "failed");
     } catch (error) {
+      // A refused sign-in says so itself; any other failure is shown with its time, so a
+      // person on a bad network knows the waiting items did not go (they go next time).
       if (error.message === "auth") $("signin-error").hidden = false;
+      else await S.put("meta", new Date().toISOString(), "failed");
     } finally {
       $("sync").textContent = t("f_sync");
       await render();

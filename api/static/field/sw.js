@@ -2,7 +2,7 @@
 // refresh the copy when the network allows. Data (list, outbox) lives in IndexedDB, not here.
 "use strict";
 
-const CACHE = "tadamon-field-v4";
+const CACHE = "tadamon-field-v5";
 const SHELL = [
   "/field/", "/field/field.css", "/field/field.js", "/field/field-store.js",
   "/field/field-sync.js", "/field/field-scan.js", "/field/field-site.js",
