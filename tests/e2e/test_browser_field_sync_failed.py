@@ -3,6 +3,7 @@
 # ruff: noqa: F811 - tests take the `browser` fixture imported from the dashboard's
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from tests.e2e.field_phone import (
     WAIT_MS,
     ledger,
     listed_campaign,
+    no_overflow,
     open_app,
     sent,
     serve,
@@ -25,6 +27,28 @@ from tests.e2e.test_browser_dashboard import ARGS, CHROMIUM, browser  # noqa: F4
 
 pytestmark = pytest.mark.browser
 DELIVERIES = "**/deliveries"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The start of the notice in each language, and the page's direction.
+SAID = {
+    "ar": ("تعذّرت المزامنة (", "rtl"),
+    "fr": ("Échec de la synchronisation (", "ltr"),
+    "en": ("Sync failed (", "ltr"),
+}
+
+
+def said_in_each_language(page: Any) -> None:
+    """The notice in Arabic (right to left), French and English at 390 px, for the README."""
+    from playwright.sync_api import expect
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for lang, (start, direction) in SAID.items():
+        page.select_option("#lang", lang)
+        # The page re-renders after the choice: wait for the words, not only the line.
+        notice = page.locator("#sync-failed")
+        expect(notice).to_have_text(re.compile("^" + re.escape(start)), timeout=WAIT_MS)
+        assert page.evaluate("document.documentElement.dir") == direction
+        assert no_overflow(page), lang
+        page.screenshot(path=str(SCREENSHOTS / f"field-sync-failed-{lang}.png"))
 
 
 def failed_line(page: Any) -> str:
@@ -60,6 +84,7 @@ def test_a_failed_sync_is_shown_with_its_time_until_a_sync_succeeds(
     context.route(DELIVERIES, lambda route: route.fulfill(status=503, body="down"))
     page.click("#sync")
     assert failed_line(page).startswith("Sync failed ("), "a 503 was not shown as a failure"
+    said_in_each_language(page)
     waiting(page, 1)
     assert ledger(live_server, admin)["served"] == 0
     context.unroute(DELIVERIES)
