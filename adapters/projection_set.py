@@ -42,4 +42,4 @@ def lag_probe(settings: Settings, ledger: Ledger, views: SqlViewStore) -> LagPro
     """Lag of every view the API serves, and of the relay when Kafka feeds the totals."""
     names = [p.name for p in projections_for(settings) + fed_elsewhere(settings)]
     topic = settings.kafka_topic if settings.projection_source == "kafka" else None
-    return LagProbe(ledger, views, names, topic)
+    return LagProbe(ledger, views, names, topic, settings.relay_shards)

@@ -117,6 +117,16 @@ class Settings(BaseSettings):
     kafka_group: str = Field("tadamon-projections", description="consumer group of the workers")
     kafka_session_timeout_ms: int = Field(10_000, ge=1000)
     relay_batch_size: int = Field(1000, ge=1, le=20_000)
+    relay_shards: int = Field(
+        1,
+        ge=1,
+        le=1000,
+        description="relay processes sharing the topic's partitions, each its own "
+        "TADAMON_RELAY_SHARD (kafka-python holds one core a process); at most the partitions",
+    )
+    relay_shard: int = Field(
+        0, ge=0, description="this relay's shard, 0 to TADAMON_RELAY_SHARDS - 1"
+    )
     kafka_compression: Literal["none", "gzip"] = Field(
         "gzip",
         description="compression of the relay's record batches (gzip: fewer bytes on the "
@@ -142,6 +152,20 @@ class Settings(BaseSettings):
         scheme = urlsplit(self.database_url).scheme
         if scheme not in ("sqlite", "postgresql", "postgres", "postgresql+psycopg"):
             raise ValueError("database_url must start with sqlite:/// or postgresql://")
+        return self
+
+    @model_validator(mode="after")
+    def _check_relay_shard(self) -> Settings:
+        if self.relay_shard >= self.relay_shards:
+            raise ValueError(
+                f"relay_shard is {self.relay_shard}: it must be 0 to relay_shards - 1 "
+                f"({self.relay_shards - 1})"
+            )
+        if self.relay_shards > self.kafka_partitions:
+            raise ValueError(
+                f"relay_shards is {self.relay_shards}: at most kafka_partitions "
+                f"({self.kafka_partitions}), or a shard would own no partition"
+            )
         return self
 
     @property

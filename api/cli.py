@@ -116,17 +116,7 @@ def relay(
 
     container = _container()
     if republish_from is not None:
-        try:
-            topic = container.settings.kafka_topic
-            from adapters.lag import RelayPositions
-
-            was = RelayPositions(container.engine).rewind(topic, republish_from)
-        finally:
-            container.close()
-        typer.echo(
-            f"relay position of {topic}: {was} -> {min(was, republish_from)}; "
-            "the relay publishes everything after it again"
-        )
+        _republish(container, republish_from)
         return
     configure_logging(container.settings.log_level)
     settle_heap()
@@ -134,6 +124,22 @@ def relay(
         relay_process(container, _stop_on_signal())
     finally:
         container.close()
+
+
+def _republish(container: Container, position: int) -> None:
+    """Rewind every relay of the topic (each shard) to ``position``, and say from where."""
+    from adapters.lag import RelayPositions
+
+    topic, shards = container.settings.kafka_topic, container.settings.relay_shards
+    try:
+        was = RelayPositions(container.engine).rewind(topic, position)
+    finally:
+        container.close()
+    whose = f"{topic} (the lowest of its {shards} shards)" if shards > 1 else topic
+    typer.echo(
+        f"relay position of {whose}: {was} -> {min(was, position)}; "
+        "the relay publishes everything after it again"
+    )
 
 
 class Source(StrEnum):

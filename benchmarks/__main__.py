@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         "lists": f"{int(size['lists']):,} households imported, as many over HTTP, one committee's "
         "list and a delta after 100 deliveries",
         "relay": f"{int(size['relay']):,} deliveries in batches of 500, then the same events "
-        "relayed to a Tansu broker by kafka-python and librdkafka in turn, 2 runs each",
+        "relayed to a Tansu broker by kafka-python, librdkafka and two kafka-python relay shards "
+        "in turn, 3 runs each",
     }
     given = argv if argv is not None else sys.argv[1:]
     shown = [

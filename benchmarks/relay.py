@@ -4,7 +4,8 @@ In one run on one store: deliveries recorded through
 ``DistributionService.record_deliveries`` in batches of 500 give the store's
 sustained write rate (events/s); then the relay drains those same events to a
 Kafka-protocol broker (Tansu from the dev extra, or ``KAFKA_BOOTSTRAP_SERVERS``),
-alternating kafka-python and librdkafka, each run to a topic of its own so that
+alternating kafka-python, librdkafka and two kafka-python relay shards (two
+processes, ``TADAMON_RELAY_SHARDS=2``), each run to a topic of its own so that
 it publishes every event from the start (sections of ``TADAMON_RELAY_BATCH_SIZE``,
 ``acks=all``, idempotent, gzip: the relay's settings). Both rates are measured in
 the same process, one after the other, so the ratio holds on a busy machine
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
 import os
 import statistics
 import time
@@ -28,13 +30,14 @@ from typing import Any
 
 import kafka.record.default_records as kafka_records
 from kafka import KafkaProducer
+from kafka.partitioner.default import murmur2 as kafka_murmur2
 from kafka.record._crc32c import crc as pure_python_crc32c
 
 import tests.conftest  # noqa: F401 - first: tests.kafka_broker imports from it, and it back
 from adapters.bootstrap import Container, bootstrap
 from adapters.kafka.envelope import event_record
 from adapters.kafka.producers import make_producer
-from adapters.kafka.relay import Relay, ensure_topic, event_time, partition_of
+from adapters.kafka.relay import Relay, Shard, ensure_topic, event_time, murmur2, partition_of
 from adapters.lag import RelayPositions
 from adapters.settings import Settings
 from benchmarks.report import Row
@@ -42,6 +45,8 @@ from tests.kafka_broker import Broker, _answers, _start_tansu, _tansu_binary
 from tests.workload import deliver, launch
 
 CLIENTS = ("kafka-python", "librdkafka")
+SHARDS = 2
+SHARDED = f"kafka-python, {SHARDS} relay shards"  # TADAMON_RELAY_SHARDS=2, two processes
 PURE_CRC = "kafka-python, pure-Python CRC-32C"  # a baseline, not a setting
 TARGET = 1.2
 FLUSH_SECONDS = 60.0
@@ -73,7 +78,7 @@ def broker() -> Iterator[Broker]:
             started.stop()
 
 
-def run(backend: str, settings: Settings, deliveries: int, runs: int = 2) -> list[Row]:
+def run(backend: str, settings: Settings, deliveries: int, runs: int = 3) -> list[Row]:
     with broker() as kafka:
         container = bootstrap(settings, kafka_bootstrap_servers=kafka.servers)
         try:
@@ -93,24 +98,44 @@ def measure(backend: str, container: Container, deliveries: int, runs: int) -> l
         Row("relay", backend, measured, store, "events/s"),
         *drains(backend, container, head, store, runs),
         client_alone(backend, container, head, store),
+        key_hashing(backend, container),
     ]
+
+
+def key_hashing(backend: str, container: Container) -> Row:
+    """The relay's murmur2 beside kafka-python's on the stored keys: each shard hashes every
+    event's key, its own or not, to know which are its own."""
+    keys = [
+        str(notification.originator_id).encode()
+        for notification in container.ledger.recorder.select_notifications(start=1, limit=10**9)
+    ]
+    seconds = {}
+    for name, hashing in (("kafka-python's", kafka_murmur2), ("the relay's", murmur2)):
+        started = time.perf_counter()
+        for key in keys:
+            hashing(key)
+        seconds[name] = (time.perf_counter() - started) / len(keys) * 1e6
+    ours, theirs = seconds["the relay's"], seconds["kafka-python's"]
+    measure = f"partition hash of a key, the relay's murmur2 (kafka-python's: {theirs:.1f} us)"
+    return Row("relay", backend, measure, ours, "us")
 
 
 def drains(backend: str, container: Container, head: int, store: float, runs: int) -> list[Row]:
     """Each client's drains, alternating, and each one's median over the store's rate."""
     rows: list[Row] = []
-    rates: dict[str, list[float]] = {client: [] for client in (*CLIENTS, PURE_CRC)}
+    rates: dict[str, list[float]] = {client: [] for client in (*CLIENTS, SHARDED, PURE_CRC)}
     for number in range(1, runs + 1):
         for client, found in rates.items():  # alternating: a change in load hits each
             seconds, cores = drain_seconds(container, client, head)
             found.append(rate := head / seconds)
-            shown = f"{rate / store:.2f} x store, the process on {cores:.2f} cores"
+            held = "processes" if client == SHARDED else "process"
+            shown = f"{rate / store:.2f} x store, the {held} on {cores:.2f} cores"
             measure = f"relay, {client}, run {number}: events/s ({shown})"
             rows.append(Row("relay", backend, measure, rate, "events/s"))
     for client, found in rates.items():
         ratio = statistics.median(found) / store
         measure = f"relay / store write rate, {client} (median of {runs} runs)"
-        target = client in CLIENTS
+        target = client != PURE_CRC
         met = ratio >= TARGET if target else None
         rows.append(Row("relay", backend, measure, ratio, "", f">= {TARGET}" * target, met))
     return rows
@@ -150,12 +175,16 @@ def drain_seconds(container: Container, variant: str, head: int) -> tuple[float,
     """Seconds for a relay on ``variant`` to publish every stored event to a fresh topic,
     and the cores its process kept busy meanwhile (CPU seconds over seconds: kafka-python's
     relay holds one, the GIL's; librdkafka's threads work beside it)."""
+    if variant == SHARDED:
+        return sharded_drain_seconds(container, SHARDS, head)
     with crc_of(variant) as client:
         seconds, cpu = timed_drain(container, fresh_topic(container, client), head)
         return seconds, cpu / seconds
 
 
-def timed_drain(container: Container, settings: Settings, head: int) -> tuple[float, float]:
+def timed_drain(
+    container: Container, settings: Settings, head: int, ready: Callable[[], None] = lambda: None
+) -> tuple[float, float]:
     """Wall and CPU seconds of the drain (the producer connected before either starts)."""
     producer = make_producer(settings)
     producer.partitions_for(settings.kafka_topic)  # connected, metadata known: not timed
@@ -168,16 +197,53 @@ def timed_drain(container: Container, settings: Settings, head: int) -> tuple[fl
         settings.relay_batch_size,
         container.metrics,
         partitions=settings.kafka_partitions,
+        shard=Shard(settings.relay_shard, settings.relay_shards),
     )
     try:
+        ready()
         started, cpu = time.perf_counter(), time.process_time()
         while relay.step():
             pass
         spent, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         relay.close()
-    assert positions.get(settings.kafka_topic) == head, "the relay stopped short"
+    assert positions.get(relay.position_key) == head, "the relay stopped short"
     return spent, cpu
+
+
+def sharded_drain_seconds(container: Container, shards: int, head: int) -> tuple[float, float]:
+    """Seconds for ``shards`` kafka-python relay processes (``TADAMON_RELAY_SHARDS``) to
+    publish every stored event to a fresh topic, from the moment all are connected, and
+    the cores they kept busy together."""
+    settings = fresh_topic(container).model_copy(update={"relay_shards": shards})
+    spawn = multiprocessing.get_context("spawn")
+    connected, results = spawn.Barrier(shards + 1), spawn.Queue()
+    processes = [
+        spawn.Process(target=shard_drain, args=(settings, shard, head, connected, results))
+        for shard in range(shards)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        connected.wait(timeout=120)
+        started = time.perf_counter()
+        cpu = sum(results.get(timeout=600) for _ in processes)
+        spent = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+    assert all(process.exitcode == 0 for process in processes), "a relay shard failed"
+    return spent, cpu / spent
+
+
+def shard_drain(settings: Settings, shard: int, head: int, connected: Any, results: Any) -> None:
+    """One shard's process: its own container and producer, then the timed drain."""
+    container = bootstrap(settings.model_copy(update={"relay_shard": shard}))
+    try:
+        _, cpu = timed_drain(container, container.settings, head, lambda: connected.wait(120))
+        results.put(cpu)
+    finally:
+        container.close()
 
 
 def client_alone_seconds(container: Container, head: int) -> tuple[float, float]:

@@ -157,6 +157,7 @@ def live_server(container: Container) -> Iterator[LiveServer]:
 from tests.kafka_broker import (  # noqa: E402, F401 - fixtures
     kafka_broker,
     kafka_client,
+    kafka_container,
     kafka_overrides,
     own_broker,
 )

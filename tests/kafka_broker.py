@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from adapters.bootstrap import bootstrap
+from adapters.settings import Settings
 from tests.conftest import free_port, service_missing
 
 START_SECONDS = 20
@@ -166,6 +168,14 @@ def kafka_overrides(kafka_broker: Broker, kafka_client: str) -> dict[str, Any]:
         "kafka_partitions": 3,
         "kafka_session_timeout_ms": TEST_SESSION_TIMEOUT_MS,
     }
+
+
+@pytest.fixture
+def kafka_container(store_settings: Settings, kafka_overrides: dict[str, Any]) -> Any:
+    """A store whose totals Kafka feeds, on the session's broker (both stores)."""
+    built = bootstrap(store_settings, projection_source="kafka", **kafka_overrides)
+    yield built
+    built.close()
 
 
 def read_topic(servers: str, topic: str, timeout: float = 30) -> list[Any]:

@@ -10,7 +10,7 @@ from prometheus_client import start_http_server
 from adapters.bootstrap import Container
 from adapters.kafka.consumer import KafkaProjector, make_consumer, run_projector
 from adapters.kafka.producers import RecordProducer, make_producer
-from adapters.kafka.relay import Relay, TopicMismatchError, ensure_topic, run_relay
+from adapters.kafka.relay import Relay, Shard, TopicMismatchError, ensure_topic, run_relay
 from adapters.lag import LagProbe, RelayPositions
 from adapters.live import LiveProjections
 from adapters.metrics import Metrics
@@ -35,7 +35,9 @@ def _metrics(container: Container, probe: LagProbe) -> Metrics:
 def relay_process(container: Container, stop: threading.Event) -> None:
     """Publish until ``stop``: woken by PostgreSQL notifications, else by the poll interval."""
     settings = container.settings
-    probe = LagProbe(container.ledger, container.views, [], settings.kafka_topic)
+    probe = LagProbe(
+        container.ledger, container.views, [], settings.kafka_topic, settings.relay_shards
+    )
     metrics = _metrics(container, probe)
 
     def producer() -> RecordProducer:
@@ -50,10 +52,12 @@ def relay_process(container: Container, stop: threading.Event) -> None:
         settings.relay_batch_size,
         metrics,
         partitions=settings.kafka_partitions,
+        shard=Shard(settings.relay_shard, settings.relay_shards),
     )
     wake = threading.Event()
     listener = listen_for_appends(settings, container.ledger, wake.set)
-    log.info("relay started", extra={"position": relay.positions.get(settings.kafka_topic)})
+    where = {"position": relay.positions.get(relay.position_key), "shard": relay.position_key}
+    log.info("relay started", extra=where)
     try:
         run_relay(relay, wake, stop, settings.projection_poll_seconds)
     except TopicMismatchError as error:

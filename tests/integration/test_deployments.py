@@ -143,3 +143,15 @@ def test_prometheus_scrapes_the_services(job: str) -> None:
     text = yaml.safe_dump(config)
     assert job in text
     assert job.split(":")[0] in compose()["services"]
+
+
+def test_the_k8s_relay_runs_one_pod_a_shard_each_its_ordinal() -> None:
+    (relay,) = [doc for doc in manifests() if doc.get("metadata", {}).get("name") == "relay"]
+    (container,) = relay["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item for item in container["env"]}
+    shards = int(env["TADAMON_RELAY_SHARDS"]["value"])
+    assert relay["kind"] == "StatefulSet" and relay["spec"]["replicas"] == shards
+    path = env["TADAMON_RELAY_SHARD"]["valueFrom"]["fieldRef"]["fieldPath"]
+    assert path == "metadata.labels['apps.kubernetes.io/pod-index']"
+    (config,) = [doc for doc in manifests() if doc["kind"] == "ConfigMap"]
+    assert shards <= int(config["data"]["TADAMON_KAFKA_PARTITIONS"])

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from adapters.bootstrap import Container, bootstrap
 from adapters.database import view_partitions
-from adapters.lag import RelayPositions
+from adapters.lag import Lag, LagProbe, RelayPositions, relay_position_key
 from adapters.projection_set import TOTALS_PROJECTIONS
 from adapters.settings import Settings
 from tests.kafka_broker import KAFKA_CLIENTS, read_topic
@@ -149,4 +149,49 @@ def test_killed_relay_and_worker_lose_nothing_and_count_nothing_twice(stack: Any
         int(dict(r.headers)["ce_position"]) for r in read_topic(servers, topic) if r.key is not None
     }
     assert on_kafka == stored_positions(container)
+    assert_totals_exact(container)
+
+
+def test_two_relay_shards_one_killed_mid_stream_lose_nothing(stack: Any, tmp_path: Path) -> None:
+    container, _, worker = stack
+    topic = container.settings.kafka_topic
+    positions = RelayPositions(container.engine)
+    keys = [relay_position_key(topic, shard, 2) for shard in range(2)]
+    env = settings_env(container.settings) | {"TADAMON_RELAY_SHARDS": "2"}
+    shards = [
+        Process(["relay"], env | {"TADAMON_RELAY_SHARD": str(k)}, tmp_path / f"shard-{k}.log")
+        for k in range(2)
+    ]
+    launch(container)
+    deliver(container, 0, 2500)
+    backlog = head(container)
+    writer = threading.Thread(target=deliver, args=(container, 2500, 1500, 100))
+    try:
+        for shard in shards:
+            shard.start()
+        wait_until(lambda: positions.get(keys[1]) > backlog // 4, "shard 1 is under way")
+        shards[1].kill()
+        assert positions.get(keys[1]) < backlog, "killed mid-stream"
+        worker.start()
+        writer.start()
+        shards[1].start()
+        writer.join()
+        total = head(container)
+        for key in keys:
+            wait_until(lambda key=key: positions.get(key) == total, f"{key} published all")
+        wait_until(
+            lambda: min(container.views.positions(TOTALS).values()) == total,
+            "the totals include every event",
+        )
+        assert [shard.stop() for shard in shards] == [0, 0], "SIGTERM stops both cleanly"
+    finally:
+        for shard in shards:
+            shard.stop()
+    servers = container.settings.kafka_bootstrap_servers
+    on_kafka = {
+        int(dict(r.headers)["ce_position"]) for r in read_topic(servers, topic) if r.key is not None
+    }
+    assert on_kafka == stored_positions(container)
+    probe = LagProbe(container.ledger, container.views, [], topic, relay_shards=2)
+    assert probe.of_relay() == Lag(0, 0.0)
     assert_totals_exact(container)

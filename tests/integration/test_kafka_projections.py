@@ -6,28 +6,19 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
 
-from adapters.bootstrap import Container, bootstrap
+from adapters.bootstrap import Container
 from adapters.kafka.consumer import KafkaProjector, make_consumer, run_projector
 from adapters.lag import RelayPositions
 from adapters.projection_set import TOTALS_PROJECTIONS
-from adapters.settings import Settings
 from tests.integration.test_kafka_relay import drain, make_relay
 from tests.kafka_broker import read_topic
 from tests.workload import assert_totals_exact, deliver, launch, reverse
 
 pytestmark = pytest.mark.kafka
 TOTALS = [p.name for p in TOTALS_PROJECTIONS]
-
-
-@pytest.fixture
-def kafka_container(store_settings: Settings, kafka_overrides: dict[str, Any]) -> Any:
-    built = bootstrap(store_settings, projection_source="kafka", **kafka_overrides)
-    yield built
-    built.close()
 
 
 def projector(container: Container) -> KafkaProjector:

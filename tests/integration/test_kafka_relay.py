@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from adapters.bootstrap import Container, bootstrap
+from adapters.bootstrap import Container
 from adapters.kafka.envelope import WATERMARK_TYPE, read_record
 from adapters.kafka.producers import make_producer
-from adapters.kafka.relay import Relay, ensure_topic, event_time, partition_of
+from adapters.kafka.relay import Relay, Shard, ensure_topic, event_time, partition_of
 from adapters.lag import RelayPositions
 from adapters.settings import Settings
 from tests.conftest import free_port
@@ -21,15 +21,11 @@ from tests.workload import deliver, launch, stored_positions
 pytestmark = pytest.mark.kafka
 
 
-@pytest.fixture
-def kafka_container(store_settings: Settings, kafka_overrides: dict[str, Any]) -> Any:
-    built = bootstrap(store_settings, projection_source="kafka", **kafka_overrides)
-    yield built
-    built.close()
-
-
 def make_relay(
-    container: Container, batch_size: int = 300, settings: Settings | None = None
+    container: Container,
+    batch_size: int = 300,
+    settings: Settings | None = None,
+    shard: Shard | None = None,
 ) -> Relay:
     """A relay on the container's store, to its settings' broker and topic (or ``settings``')."""
     chosen = settings or container.settings
@@ -46,6 +42,7 @@ def make_relay(
         batch_size,
         container.metrics,
         partitions=chosen.kafka_partitions,
+        shard=shard,
     )
 
 
