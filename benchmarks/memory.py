@@ -57,10 +57,23 @@ class Counted:
         return self.source.head()
 
 
+def storage_read_bytes() -> int:
+    """Bytes this process has had read from storage (not the page cache); 0 where unknown.
+
+    A SQLite store is read in this process, so a fold that misses the page cache shows
+    here; a PostgreSQL server's reads are its own."""
+    try:
+        with open("/proc/self/io", encoding="utf-8") as io:
+            found = dict(line.split(": ") for line in io.read().splitlines())
+    except OSError:
+        return 0
+    return int(found.get("read_bytes", 0))
+
+
 def measure(what: str, settings: Settings, where: Path) -> dict[str, float]:
     ledger = Ledger(env=ledger_env(settings))
     counted = Counted(LedgerEventSource(ledger))
-    started = time.perf_counter()
+    started, cpu, read = time.perf_counter(), time.process_time(), storage_read_bytes()
     held = 0.0
     if what == "replay":
         held = held_bytes(replay_source(counted)) / 2**20
@@ -69,11 +82,14 @@ def measure(what: str, settings: Settings, where: Path) -> dict[str, float]:
         with fresh_views(settings, where, "views-memory") as engine:
             events, _ = rebuild(counted, engine, SECTION)
     spent = time.perf_counter() - started
+    cpu, read = time.process_time() - cpu, storage_read_bytes() - read
     counted.parts.end(counted.events)
     ledger.close()
     return {
         "events": events,
         "seconds": spent,
+        "cores": cpu / spent,  # below 1: the fold waited (on storage, or on a server)
+        "read_mb": read / 2**20,
         "peak_rss_mb": peak_rss_mb(),
         "state_mb": held,
         "last_over_first": counted.parts.last_over_first(),

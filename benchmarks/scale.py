@@ -5,7 +5,9 @@
 For each store and season scale: the season generated through the services (ingest),
 the rebuild and the in-memory replay in their own processes (rate and peak RSS), the
 export's verification, as-of latency from the nearest checkpoint, and the database's
-bytes per stored event. Written as a table between markers in RESULTS.md (the rest of
+bytes per stored event; beside the rates, the cores the replay and the verification kept
+busy and what the replay read from storage, which tell a fold that waited from one that
+worked harder. Written as a table between markers in RESULTS.md (the rest of
 the file is the full-season run's) and as a chart, ``scale.png``, cost against events.
 """
 
@@ -38,6 +40,9 @@ FIGURES = (
     ("rebuild end/start", "x", "rebuild: last tenth / first tenth"),
     ("replay end/start", "x", "replay: last tenth / first tenth"),
     ("verify end/start", "x", "verify: last tenth / first tenth"),
+    ("replay cores", "cores", "replay: CPU s / wall s"),
+    ("verify cores", "cores", "verify: CPU s / wall s"),
+    ("replay reads", "MB", "replay: read from storage (SQLite)"),
 )
 
 
@@ -74,6 +79,9 @@ def measure(backend: str, scale: float, postgres_url: str, where: Path) -> Point
         "rebuild end/start": rebuilt["last_over_first"],
         "replay end/start": replay["last_over_first"],
         "verify end/start": next(r.value for r in verified if r.measure == verify.TENTHS),
+        "replay cores": replay["cores"],
+        "verify cores": next(r.value for r in verified if r.measure == verify.CORES),
+        "replay reads": replay["read_mb"],
     }
     return Point(backend, scale, events, figures, "" if rows[1].met else rows[1].target)
 
@@ -182,7 +190,7 @@ def chart(points: list[Point], where: Path) -> None:
     from matplotlib import pyplot
     from matplotlib.ticker import NullFormatter
 
-    figure, axes = pyplot.subplots(3, 4, figsize=(16, 10))
+    figure, axes = pyplot.subplots(4, 4, figsize=(16, 13))
     for axis in axes.flat[len(FIGURES) :]:
         axis.set_visible(False)
     for axis, (name, unit, title) in zip(axes.flat, FIGURES, strict=False):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import relay
+from benchmarks import relay, verify_size
 from benchmarks.__main__ import BENCHES, main
 from tests.conftest import PG_URL, postgres_problem, service_missing
 
@@ -93,3 +93,15 @@ def test_a_tiny_scale_run_writes_its_table_and_chart_and_says_the_figures_held(
     scales = [line.split("|")[2].strip() for line in kept.splitlines() if "| sqlite" in line]
     assert scales == ["x0.001", "x0.002"] and rows[0] in kept
     assert "kept from the earlier run: sqlite x0.001" in kept
+
+
+def test_the_verification_size_bench_verifies_its_exports_and_prints_each_size(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    verify_size.main(["--records", "2000,5000"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "verify_export, 2,000 records",
+        "verify_export, 5,000 records",
+    ]
+    assert all("records/s; tenths" in line and "peak RSS" in line for line in lines)
