@@ -13,6 +13,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SECRET_MARKER = "change-me"  # noqa: S105 - a placeholder to refuse, not a secret
 
 
+# Kafka's own rule for a topic's name, shortened so that a relay shard's position key
+# (``<topic>#k/N``, ``adapters/lag.py``) fits relay_positions.topic (200 characters).
+KAFKA_TOPIC_NAME = r"^[A-Za-z0-9._-]{1,190}$"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TADAMON_", env_file=None, extra="forbid")
 
@@ -54,7 +59,9 @@ class Settings(BaseSettings):
         False, description="also publish every signed tree head on Kafka"
     )
     tree_heads_topic: str = Field(
-        "tadamon.tree-heads", description="the Kafka topic signed tree heads are published on"
+        "tadamon.tree-heads",
+        pattern=KAFKA_TOPIC_NAME,
+        description="the Kafka topic signed tree heads are published on",
     )
     # An event is stamped when its command decides and stored when that
     # command's transaction commits, so the log's order can put an event
@@ -110,7 +117,11 @@ class Settings(BaseSettings):
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092", description="comma-separated host:port list of the Kafka brokers"
     )
-    kafka_topic: str = Field("tadamon.events", description="the topic every event is relayed to")
+    kafka_topic: str = Field(
+        "tadamon.events",
+        pattern=KAFKA_TOPIC_NAME,
+        description="the topic every event is relayed to",
+    )
     kafka_partitions: int = Field(
         6, ge=1, le=1000, description="partitions when the relay creates the topic; never change"
     )

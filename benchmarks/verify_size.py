@@ -12,7 +12,6 @@ shows how far the machine moved meanwhile.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import multiprocessing
 import resource
@@ -24,40 +23,25 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from adapters.audit.verifier import (
-    TreeBuilder,
-    leaf_hash,
-    record_bytes,
-    sign_tree_head,
-    verify_export,
-)
+from adapters.audit.verifier import TreeBuilder, sign_tree_head, verify_export
 from benchmarks.parts import Parts, counted
+from benchmarks.verify import sealed_row, write_sealed
 
 TOPIC = "domain.distribution:KitDelivered"
 STAMP = {"_type_": "datetime_iso", "_data_": "2020-04-01T10:00:00+00:00"}
-STATE = json.dumps({"household": "x" * 64, "kits": 1, "timestamp": STAMP, "pad": "y" * 300})
-STATE_BYTES = STATE.encode()
+STATE = json.dumps(
+    {"household": "x" * 64, "kits": 1, "timestamp": STAMP, "pad": "y" * 300}
+).encode()
 SPREAD = 0x9E3779B97F4A7C15  # odd: i * SPREAD spreads the stream ids over 128 bits
 
 
 def write_export(path: Path, records: int) -> tuple[int, bytes]:
-    """The export's lines, as ``benchmarks/verify.py`` builds them; (records, root)."""
-    tree, state = TreeBuilder(), base64.b64encode(STATE_BYTES).decode("ascii")
+    """The export's lines, as ``benchmarks/verify.py`` writes them; (records, root)."""
+    tree = TreeBuilder()
     with path.open("w", encoding="utf-8") as out:
         for position in range(1, records + 1):
             stream = uuid.UUID(int=(position * SPREAD) % (1 << 128))
-            leaf = leaf_hash(record_bytes(position, stream, 1, TOPIC, STATE_BYTES))
-            line = {
-                "leaf_index": tree.size,
-                "position": position,
-                "originator_id": str(stream),
-                "originator_version": 1,
-                "topic": TOPIC,
-                "state": state,
-                "leaf_hash": leaf.hex(),
-            }
-            out.write(json.dumps(line, separators=(",", ":")) + "\n")
-            tree.append(leaf)
+            write_sealed(out, tree, sealed_row(position, stream, 1, TOPIC, STATE))
     return tree.size, tree.root()
 
 

@@ -22,6 +22,8 @@ from adapters.audit.merkle import MerkleLog
 from adapters.audit.rows import StoredRow, StoredRows
 from adapters.audit.walk import Entry, walk
 
+_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 def _dashed(identifier: bytes) -> str:
     """str(uuid.UUID(bytes=identifier)), without building the UUID (the export's hot path)."""
@@ -41,10 +43,20 @@ def _content(row: StoredRow) -> dict[str, Any]:
     }
 
 
+def sealed_record(leaf_index: int, row: StoredRow, leaf_hash: bytes) -> dict[str, Any]:
+    """A stored row and the leaf that sealed it: the usual record, and the verifier's fast path."""
+    return {"leaf_index": leaf_index, **_content(row), "leaf_hash": leaf_hash.hex()}
+
+
+def export_line(record: dict[str, Any]) -> str:
+    """One record as its NDJSON line."""
+    return _DUMPS(record) + "\n"
+
+
 def _record(entry: Entry) -> dict[str, Any]:
     leaf, row = entry.leaf, entry.row
     if leaf is not None and row is not None:
-        return {"leaf_index": leaf.leaf_index, **_content(row), "leaf_hash": leaf.leaf_hash.hex()}
+        return sealed_record(leaf.leaf_index, row, leaf.leaf_hash)
     if leaf is not None:
         return {
             "leaf_index": leaf.leaf_index,
@@ -69,6 +81,5 @@ def export_records(
 
 def export_lines(merkle: MerkleLog, stored: StoredRows, after: int = 0) -> Iterator[str]:
     """NDJSON lines of ``export_records``."""
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for record in export_records(merkle, stored, after):
-        yield dumps(record) + "\n"
+        yield export_line(record)

@@ -57,3 +57,11 @@ def test_the_relays_murmur2_hashes_as_kafka_pythons_on_keys_of_every_length() ->
     assert [partition_of(key, [0, 1, 2]) for key in keys[:50]] == [
         (kafka_murmur2(key) & 0x7FFFFFFF) % 3 for key in keys[:50]
     ]
+
+
+@pytest.mark.parametrize("field", ["kafka_topic", "tree_heads_topic"])
+@pytest.mark.parametrize("name", ["events#0/2", "with space", "", "t" * 191])
+def test_a_topic_name_kafka_or_a_shard_key_could_not_hold_is_refused(field: str, name: str) -> None:
+    with pytest.raises(ValidationError, match=f"(?s){field}.*should match pattern"):
+        Settings(database_url="sqlite:///x.db", **{field: name})
+    assert Settings(database_url="sqlite:///x.db", **{field: "t" * 190}) is not None
